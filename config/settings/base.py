@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "fupin.regions",
     "fupin.accounts",
     "fupin.registry",
+    "fupin.identification",
+    "fupin.assistance",
+    "fupin.monitoring",
+    "fupin.exchange",
+    "fupin.reports",
 ]
 
 MIDDLEWARE = [

@@ -79,9 +79,9 @@ def regions_import(*, rows: list[RegionRow], ctx: Context) -> RegionImportResult
                 if row.parent_code:
                     parent = existing[row.parent_code]
                     parent.refresh_from_db()
-                    region = parent.add_child(**data)
+                    region = Region.objects.add_child(parent, data)
                 else:
-                    region = Region.add_root(**data)
+                    region = Region.objects.add_root(data)
                 existing[row.code] = region
                 log_create(ctx, region)
                 result.created += 1
