@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "fupin.monitoring",
     "fupin.exchange",
     "fupin.reports",
+    "fupin.demo",
 ]
 
 MIDDLEWARE = [
