@@ -15,6 +15,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from fupin.accounts.choices import RoleCode
 from fupin.accounts.services.users import role_assign, user_create
@@ -24,6 +25,10 @@ from fupin.regions.models import Region
 from fupin.regions.services import RegionRow, regions_import
 from fupin.registry.services import household_create
 from fupin.utils import idno
+
+# Two shared cores under load: no per-example deadlines (they measure the machine, not the code).
+settings.register_profile("fupin", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("fupin")
 
 REGION_FILE = Path(__file__).resolve().parent.parent / "fupin" / "regions" / "data" / "zhuhui.csv"
 SYSTEM = Context(actor=None, source=ChangeSource.COMMAND)

@@ -1,4 +1,11 @@
 from django.urls import path
 
+from fupin.core import views
+
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="job_list"),
+    path("<uuid:pk>/", views.job_detail, name="job_detail"),
+    path("<uuid:pk>/progress/", views.job_progress, name="job_progress"),
+    path("<uuid:pk>/download/", views.job_download, name="job_download"),
+]

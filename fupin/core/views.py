@@ -1,7 +1,26 @@
+"""Home, health check and the pages of background jobs.
+
+A job belongs to whoever started it. Superusers and holders of `core.view_job` (the district
+office) see every job's status; the result file, which may hold personal data of the
+starter's scope, downloads only for its starter and superusers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from fupin.core.jobs import job_progress as progress_of
+from fupin.core.models import Job
+
+JOB_OVERSIGHT = "core.view_job"
 
 
 @login_required
@@ -13,3 +32,99 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
     return JsonResponse({"ok": True})
+
+
+def oversees_jobs(user: Any) -> bool:
+    """Superusers, and users whose valid role grants core.view_job (see RoleBackend)."""
+    return user.is_superuser or user.has_perm(JOB_OVERSIGHT)
+
+
+def jobs_for_user(user: Any) -> QuerySet[Job]:
+    qs = Job.objects.select_related("actor")
+    return qs if oversees_jobs(user) else qs.filter(actor=user)
+
+
+def may_download(user: Any, job: Job) -> bool:
+    return bool(job.result_file) and (user.is_superuser or job.actor_id == user.pk)
+
+
+def _job(request: HttpRequest, pk: Any) -> Job:
+    try:
+        return jobs_for_user(request.user).get(pk=pk)
+    except Job.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(jobs_for_user(request.user).defer("log", "params"), 25).get_page(request.GET.get("page"))
+    return render(request, "core/job_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    job = _job(request, pk)
+    return render(
+        request,
+        "core/job_detail.html",
+        {
+            "job": job,
+            "progress": progress_of(job),
+            "can_download": may_download(request.user, job),
+            "result_items": _result_items(job.result),
+        },
+    )
+
+
+@login_required
+@require_GET
+def job_progress(request: HttpRequest, pk: Any) -> HttpResponse:
+    job = _job(request, pk)
+    response = render(request, "core/_job_progress.html", {"job": job, "progress": progress_of(job)})
+    if job.is_finished and request.headers.get("HX-Request"):
+        # Reload the page once so that the log, result and download link appear; the
+        # finished page has no polling, so this happens exactly once.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, pk: Any) -> FileResponse:
+    job = _job(request, pk)
+    if not may_download(request.user, job):
+        raise Http404
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=(job.result_file.name or "result").rsplit("/", 1)[-1])
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _result_items(result: Any) -> list[dict[str, Any]]:
+    """A job's JSON result as rows a person reads: a value, a small table of name → value,
+    a bullet list, or (deeper structures) indented JSON."""
+    if result in (None, "", {}, []):
+        return []
+    if not isinstance(result, dict):
+        result = {"": result}
+    rows = []
+    for key, value in result.items():
+        row: dict[str, Any] = {"key": str(key), "value": value}
+        if _scalar(value):
+            row["kind"] = "scalar"
+        elif isinstance(value, dict) and all(_scalar(v) for v in value.values()):
+            row["kind"] = "pairs"
+            row["value"] = [(str(k), v) for k, v in value.items()]
+        elif isinstance(value, list) and all(_scalar(v) for v in value):
+            row["kind"] = "items"
+        else:
+            row["kind"] = "json"
+        rows.append(row)
+    return rows

@@ -67,5 +67,8 @@ class Region(MP_Node):
 
     @property
     def full_name(self) -> str:
-        names = [a.name for a in self.get_ancestors() if a.level >= RegionLevel.DISTRICT]
+        step = self.steplen
+        paths = [self.path[:i] for i in range(step, len(self.path), step)]
+        ancestors = Region.objects.filter(path__in=paths, level__gte=RegionLevel.DISTRICT).order_by("depth")
+        names = [a.name for a in ancestors]
         return "".join([*names, self.name])

@@ -20,7 +20,9 @@ def household_search_q(q: str) -> Q:
         return Q()
     number = idno.normalize(q)
     if len(number) in (15, 18) and number[:6].isdigit():
-        return Q(Exists(Member.objects.filter(household=OuterRef("pk"), id_number=number)))
+        # A full ID number (a 15-digit one is searched in its 18-digit form) — or a code prefix.
+        full = idno.upgrade_15(number) or number
+        return Q(Exists(Member.objects.filter(household=OuterRef("pk"), id_number=full))) | Q(code__startswith=q)
     return Q(code__startswith=q) | Q(Exists(Member.objects.filter(household=OuterRef("pk"), name__contains=q)))
 
 

@@ -50,10 +50,11 @@ def household_problems(h: Household) -> dict[str, str]:
 
 
 def _validate(h: Household) -> None:
-    h.full_clean(exclude=["region"])
+    # The domain rules first: they say in words what the database constraints only refuse.
     problems = household_problems(h)
     if problems:
         raise ValidationError(problems)
+    h.full_clean(exclude=["region"])
 
 
 def _status_event(ctx: Context, h: Household, before: dict[str, Any], on: dt.date) -> None:

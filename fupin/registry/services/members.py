@@ -23,7 +23,7 @@ MEMBER_FIELDS = (
     "person_code", "name", "id_type", "id_number", "sex", "relation", "ethnicity", "political", "education",
     "school_status", "health", "disability_grade", "disability_category", "labour_skill", "work_status",
     "work_months", "welfare_post", "active_military", "ins_medical", "ins_serious_illness", "ins_pension", "dibao",
-    "tekun", "phone",
+    "tekun", "phone", "birth_date",
 )
 
 
@@ -31,13 +31,19 @@ def _prepare(m: Member, data: dict[str, Any]) -> None:
     """Normalise the ID number, derive birth date and sex, and check every member rule."""
     assign(m, data, MEMBER_FIELDS)
     m.id_number, errors = id_number_problems(m.id_type or IdType.RESIDENT, m.id_number)
-    if not errors and m.id_type == IdType.RESIDENT:
-        derived_sex = idno.sex_code(m.id_number)
-        errors.update(member_problems({**_values(m), "sex": data.get("sex") or derived_sex}))
-        m.sex = m.sex or derived_sex
-        m.birth_date = idno.birth_date(m.id_number)
+    if m.id_type == IdType.RESIDENT:
+        if not errors:
+            derived_sex = idno.sex_code(m.id_number)
+            errors.update(member_problems({**_values(m), "sex": data.get("sex") or derived_sex}))
+            m.sex = m.sex or derived_sex
+            m.birth_date = idno.birth_date(m.id_number)
+        else:
+            errors.update(member_problems({**_values(m), "id_number": ""}))
     else:
+        # Other ID types carry no birth date: it is entered (and required) on its own.
         errors.update(member_problems(_values(m)))
+        if not m.birth_date:
+            errors["birth_date"] = _("证件类型不是居民身份证时须填写出生日期")
     if errors:
         raise ValidationError(errors)
     if not m.name.strip():
