@@ -1,0 +1,295 @@
+"""Forms of the assistance pages. They only collect and type the input: the services check
+every rule and save, and their errors come back under the fields they name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fupin.accounts.scoping import regions_for_user
+from fupin.assistance.choices import VISIT_CHECKLIST, MeasureKind
+from fupin.assistance.models import (
+    Cadre,
+    CreditPolicy,
+    LeadingGroupMember,
+    LinkedUnit,
+    MaxWorkload,
+    Measure,
+    MeasureItem,
+    Plan,
+    Project,
+    VisitPolicy,
+    WorkTeam,
+)
+from fupin.regions.choices import RegionLevel
+from fupin.regions.models import Region
+from fupin.registry.forms import region_field
+from fupin.registry.models import Household, Member
+
+DATE = {"type": "date"}
+
+
+class ServiceForm(forms.ModelForm):
+    """A ModelForm used for its fields only: model validation runs in the service, which
+    also saves; `_post_clean` would validate a half-built instance and is skipped."""
+
+    def _post_clean(self) -> None:
+        return None
+
+
+def scoped_regions(user: Any, perm: str, levels: tuple[int, ...]) -> QuerySet[Region]:
+    return regions_for_user(user, perm).filter(level__in=levels)
+
+
+class LinkedUnitForm(ServiceForm):
+    class Meta:
+        model = LinkedUnit
+        fields = ["name", "affiliation", "note"]
+
+
+class GroupMemberForm(ServiceForm):
+    class Meta:
+        model = LeadingGroupMember
+        fields = ["name", "post", "group_role", "unit", "phone", "started_on", "ended_on"]
+        widgets = {"started_on": forms.DateInput(attrs=DATE), "ended_on": forms.DateInput(attrs=DATE)}
+
+    def __init__(self, *args: Any, user: Any, perm: str, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["unit"].queryset = LinkedUnit.objects.order_by("name")
+        if self.instance.pk is None:
+            self.fields["region"] = region_field(
+                scoped_regions(
+                    user, perm, (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT, RegionLevel.TOWNSHIP)
+                ),
+                label=_("所属区域"),
+            )
+            self.order_fields(["region"])
+
+
+class WorkTeamForm(ServiceForm):
+    class Meta:
+        model = WorkTeam
+        fields = ["name", "unit", "leader", "started_on", "ended_on"]
+        widgets = {"started_on": forms.DateInput(attrs=DATE), "ended_on": forms.DateInput(attrs=DATE)}
+
+    def __init__(self, *args: Any, user: Any, perm: str, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["unit"].queryset = LinkedUnit.objects.order_by("name")
+        leaders = Cadre.objects.for_user(user, "view").serving()
+        if self.instance.pk:
+            leaders = leaders.filter(team=self.instance)
+        self.fields["leader"].queryset = leaders.order_by("name")
+        self.fields["region"] = region_field(
+            scoped_regions(user, perm, (RegionLevel.VILLAGE,)),
+            label=_("派驻村"),
+            initial=self.instance.region_id if self.instance.pk else None,
+        )
+        self.order_fields(["name", "region"])
+
+
+class CadreForm(ServiceForm):
+    class Meta:
+        model = Cadre
+        fields = ["name", "id_number", "sex", "political", "phone", "unit", "employer", "affiliation", "team", "post"]
+
+    def __init__(self, *args: Any, user: Any, perm: str, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["unit"].queryset = LinkedUnit.objects.order_by("name")
+        self.fields["team"].queryset = WorkTeam.objects.for_user(user, "view").filter(ended_on__isnull=True)
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+        self.fields["region"] = region_field(
+            scoped_regions(user, perm, (RegionLevel.DISTRICT, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)),
+            label=_("服务区域"),
+            initial=self.instance.region_id if self.instance.pk else None,
+        )
+        self.order_fields(["name", "region"])
+
+
+class ProjectForm(ServiceForm):
+    class Meta:
+        model = Project
+        fields = ["name", "kind", "villages", "funding", "funding_source", "scale", "started_on", "ended_on", "note"]
+        widgets = {
+            "started_on": forms.DateInput(attrs=DATE),
+            "ended_on": forms.DateInput(attrs=DATE),
+            "villages": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, user: Any, perm: str, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["villages"].queryset = scoped_regions(user, perm, (RegionLevel.VILLAGE,)).order_by("path")
+        self.fields["region"] = region_field(
+            scoped_regions(user, perm, (RegionLevel.DISTRICT, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)),
+            label=_("管理区域"),
+            initial=self.instance.region_id if self.instance.pk else None,
+        )
+        self.order_fields(["name", "kind", "region"])
+
+
+class PairingAssignForm(forms.Form):
+    cadre = forms.ModelChoiceField(label=_("帮扶责任人"), queryset=Cadre.objects.none())
+    started_on = forms.DateField(
+        label=_("帮扶开始时间"), initial=timezone.localdate, widget=forms.DateInput(attrs=DATE)
+    )
+    reason = forms.CharField(label=_("更换原因"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, user: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["cadre"].queryset = (
+            Cadre.objects.for_user(user, "view").serving().select_related("region").order_by("name")
+        )
+        self.fields["cadre"].label_from_instance = lambda c: f"{c.name}（{c.region.name}）"
+
+
+class PairingEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("帮扶结束时间"), initial=timezone.localdate, widget=forms.DateInput(attrs=DATE))
+    reason = forms.CharField(label=_("结束原因"), max_length=100)
+
+
+class PlanForm(ServiceForm):
+    class Meta:
+        model = Plan
+        fields = ["goal", "target_exit_year", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class MeasureForm(ServiceForm):
+    """One measure; the typed detail fields show for the kinds of item that use them."""
+
+    DETAIL_FIELDS = {
+        MeasureKind.EMPLOYMENT: ("months", "monthly_pay"),
+        MeasureKind.WELFARE_POST: ("post_type", "months", "monthly_pay"),
+        MeasureKind.HOUSING: ("grade_before", "grade_after"),
+        MeasureKind.MICROCREDIT: ("term_months", "annual_rate"),
+    }
+
+    class Meta:
+        model = Measure
+        fields = [
+            "item",
+            "status",
+            "beneficiary",
+            "amount",
+            "started_on",
+            "ended_on",
+            "project",
+            "note",
+            "post_type",
+            "months",
+            "monthly_pay",
+            "grade_before",
+            "grade_after",
+            "term_months",
+            "annual_rate",
+        ]
+        widgets = {"started_on": forms.DateInput(attrs=DATE), "ended_on": forms.DateInput(attrs=DATE)}
+
+    def __init__(self, *args: Any, household: Household, user: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        items = MeasureItem.objects.filter(active=True).order_by("category", "sort")
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda i: f"{i.get_category_display()} · {i.name}"
+        self.fields["beneficiary"].queryset = Member.objects.filter(household=household).order_by(
+            "ended_on", "relation"
+        )
+        self.fields["beneficiary"].empty_label = _("全户")
+        self.fields["project"].queryset = Project.objects.for_user(user, "view").order_by("name")
+        for name in ("post_type", "months", "monthly_pay", "grade_before", "grade_after", "term_months", "annual_rate"):
+            self.fields[name].widget.attrs["data-detail"] = "1"
+        self.fields["annual_rate"].help_text = _("百分数，如 4.75")
+
+
+class MultiPhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiPhotoField(forms.FileField):
+    """Several photos from one input (Django's documented multiple-file pattern)."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        kw.setdefault("widget", MultiPhotoInput(attrs={"accept": "image/*", "capture": "environment"}))
+        super().__init__(*args, **kw)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class VisitForm(forms.Form):
+    household = forms.ModelChoiceField(label=_("走访农户"), queryset=Household.objects.none())
+    visited_on = forms.DateField(label=_("走访日期"), initial=timezone.localdate, widget=forms.DateInput(attrs=DATE))
+    notes = forms.CharField(label=_("走访记录"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultiPhotoField(label=_("照片"), required=False)
+    latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, households: QuerySet[Household], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["household"].queryset = households
+        self.fields["household"].empty_label = _("请选择农户")
+        self.fields["household"].label_from_instance = lambda h: f"{h.code} {getattr(h, 'head_name', '') or ''}"
+        for name, label in VISIT_CHECKLIST:
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+
+    def checklist(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name, _label in VISIT_CHECKLIST}
+
+    def checklist_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name, _label in VISIT_CHECKLIST]
+
+
+class WishForm(forms.Form):
+    item = forms.CharField(label=_("心愿物品"), max_length=50)
+    estimated_cost = forms.DecimalField(label=_("预估金额(元)"), max_digits=10, decimal_places=2, min_value=0)
+    public_text = forms.CharField(
+        label=_("公开说明"),
+        max_length=200,
+        required=False,
+        help_text=_("将公开显示，不得包含姓名、证件号码、电话等个人信息"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class WishConfirmForm(forms.Form):
+    photo = forms.ImageField(
+        label=_("送达确认照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+
+class DonorRegisterForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号码"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    organisation = forms.CharField(label=_("单位或组织"), max_length=100, required=False)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput(render_value=False))
+
+
+class DeliverForm(forms.Form):
+    note = forms.CharField(label=_("送达说明"), max_length=200, required=False)
+
+
+class VisitPolicyForm(ServiceForm):
+    class Meta:
+        model = VisitPolicy
+        fields = ["effective_year", "days_not_exited", "days_exited", "note"]
+
+
+class WorkloadPolicyForm(ServiceForm):
+    class Meta:
+        model = MaxWorkload
+        fields = ["effective_year", "max_households", "note"]
+
+
+class CreditPolicyForm(ServiceForm):
+    class Meta:
+        model = CreditPolicy
+        fields = ["effective_year", "max_principal", "max_term_months", "min_age", "max_age", "subsidy_share", "note"]

@@ -1,0 +1,386 @@
+"""Layouts 2–5: 帮扶干部, 驻村工作队, 结对帮扶, 帮扶措施 — against the assistance models,
+written through the assistance services. Import order: teams, cadres, pairings, measures
+(after the roster)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from fupin.assistance.models import Cadre, LinkedUnit, Measure, MeasureItem, Pairing, Project, WorkTeam
+from fupin.assistance.services import (
+    cadre_create,
+    cadre_update,
+    linked_unit_create,
+    measure_create,
+    measure_update,
+    pairing_assign,
+    pairing_end,
+    work_team_create,
+    work_team_update,
+)
+from fupin.core.errors import ValidationError
+from fupin.exchange import codes
+from fupin.exchange.changes import ChangeLog
+from fupin.exchange.context import ImportContext
+from fupin.exchange.layouts.assist_common import Rows, read_rows, run_rows
+from fupin.exchange.spec import CODE, DATE, IDNO, MONEY, PHONE, TEXT, YEAR, Column, Layout, register
+from fupin.regions.choices import RegionLevel
+from fupin.regions.models import Region
+from fupin.registry.models import Household, Member
+from fupin.utils.text import fold
+
+
+def C(name: str, key: str, kind: str = TEXT, **kw: Any) -> Column:
+    return Column(name=name, key=key, kind=kind, **kw)
+
+
+TEAM_COLUMNS = (
+    C("工作队名称", "name", required=True, aliases=("工作队", "驻村工作队"), max_length=100),
+    C("派驻村", "village", required=True, aliases=("派驻行政村", "驻村")),
+    C("派出单位", "unit", required=True, aliases=("联点单位", "派出单位名称"), max_length=100),
+    C("队长", "leader", aliases=("队长姓名",)),
+    C("派驻日期", "started_on", DATE),
+    C("撤离日期", "ended_on", DATE),
+)
+CADRE_COLUMNS = (
+    C("姓名", "name", required=True, aliases=("干部姓名", "帮扶干部姓名"), max_length=50),
+    C("证件号码", "id_number", IDNO, aliases=("身份证号", "身份证号码")),
+    C("性别", "sex", CODE, codes="sex"),
+    C("政治面貌", "political", CODE, codes="political"),
+    C("联系电话", "phone", PHONE, required=True, aliases=("电话", "手机号码")),
+    C("单位名称", "employer", required=True, aliases=("工作单位", "帮扶单位", "选派单位"), max_length=100),
+    C("单位隶属关系", "affiliation", CODE, codes="affiliation", aliases=("隶属关系",)),
+    C("工作队", "team", aliases=("驻村工作队", "所在工作队")),
+    C("职务", "post", CODE, codes="cadre_post"),
+    C("服务区域", "village", aliases=("帮扶村", "所在村"), export=False),
+)
+PAIRING_COLUMNS = (
+    C("户编号", "code", required=True, aliases=("户号",)),
+    C("帮扶责任人", "cadre_name", required=True, aliases=("帮扶责任人姓名", "帮扶人")),
+    C("帮扶责任人电话", "cadre_phone", PHONE, required=True, aliases=("帮扶人电话", "联系电话")),
+    C("开始日期", "started_on", DATE, aliases=("帮扶开始时间", "结对日期")),
+    C("结束日期", "ended_on", DATE, aliases=("帮扶结束时间",)),
+)
+MEASURE_COLUMNS = (
+    C("户编号", "code", required=True, aliases=("户号",)),
+    C("受益人证件号码", "beneficiary", IDNO, aliases=("受益人身份证号",)),
+    C("年度", "year", YEAR, required=True),
+    C("措施类别", "category", CODE, required=True, codes="measure_category"),
+    C("措施项目", "item", required=True),
+    C("项目名称", "project"),
+    C("金额(元)", "amount", MONEY, aliases=("金额",)),
+    C("开始日期", "started_on", DATE),
+    C("结束日期", "ended_on", DATE, aliases=("完成日期",)),
+    C("状态", "status", CODE, codes="measure_status"),
+    C("备注", "note", max_length=200),
+)
+
+
+def _village(text: str) -> Region:
+    value = fold(text)
+    found = list(Region.objects.filter(level=RegionLevel.VILLAGE, code=value)) or list(
+        Region.objects.filter(level=RegionLevel.VILLAGE, name=value)
+    )
+    if len(found) != 1:
+        message = _("行政村“{name}”不在区划树中") if not found else _("村名“{name}”不唯一，请填写 12 位区划代码")
+        raise ValidationError({"region": message.format(name=text)})
+    return found[0]
+
+
+def _unit(name: str, ctx: ImportContext) -> LinkedUnit:
+    unit = LinkedUnit.objects.filter(name=name).first()
+    return unit or linked_unit_create(ctx=ctx.change, data={"name": name})
+
+
+def _changed(obj: Any, data: dict[str, Any]) -> bool:
+    return any(getattr(obj, k) != v for k, v in data.items())
+
+
+# -- 驻村工作队 --------------------------------------------------------------------------------
+
+
+def load_teams(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) -> dict[str, Any]:
+    def apply(r: dict[str, Any]) -> str:
+        region = _village(r["village"])
+        leader = Cadre.objects.filter(name=r["leader"]).first() if r["leader"] else None
+        data = {
+            "name": r["name"],
+            "unit": _unit(r["unit"], ctx),
+            "leader": leader,
+            "started_on": r["started_on"],
+            "ended_on": r["ended_on"],
+        }
+        team = WorkTeam.objects.filter(name=r["name"]).first()
+        if team is None:
+            work_team_create(ctx=ctx.change, region=region, data=data)
+            return "created"
+        if not _changed(team, data) and team.region_id == region.pk:
+            return "unchanged"
+        work_team_update(ctx=ctx.change, team=team, data=data, region=region)
+        return "updated"
+
+    return run_rows(rows, ctx, write=write, entity="teams", apply=apply)
+
+
+def team_rows(*, region: Region | None = None, year: int | None = None) -> Iterator[list[Any]]:
+    qs = WorkTeam.objects.select_related("region", "unit", "leader").order_by("name")
+    if region is not None:
+        qs = qs.filter(region__path__startswith=region.path)
+    for t in qs:
+        yield [t.name, t.region.code, t.unit.name, t.leader.name if t.leader else None, t.started_on, t.ended_on]
+
+
+# -- 帮扶干部 ----------------------------------------------------------------------------------
+
+
+def _default_region(ctx: ImportContext) -> Region:
+    if ctx.scope:
+        return Region.objects.get(path=ctx.scope[0])
+    districts = [n for n in ctx.regions.by_code.values() if n.level == RegionLevel.DISTRICT]
+    if len(districts) == 1:
+        return Region.objects.get(pk=districts[0].id)
+    raise ValidationError({"region": _("请填写“服务区域”列（干部服务的行政村或乡镇）")})
+
+
+def load_cadres(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) -> dict[str, Any]:
+    def apply(r: dict[str, Any]) -> str:
+        team = WorkTeam.objects.filter(name=r["team"]).first() if r["team"] else None
+        if r["team"] and team is None:
+            raise ValidationError({"team": _("工作队“{name}”不存在（请先导入驻村工作队）").format(name=r["team"])})
+        region = _village(r["village"]) if r["village"] else (team.region if team else _default_region(ctx))
+        unit = LinkedUnit.objects.filter(name=r["employer"]).first()
+        data = {
+            "name": r["name"],
+            "phone": r["phone"],
+            "id_number": r["id_number"] or "",
+            "sex": r["sex"] or "",
+            "political": r["political"] or "",
+            "unit": unit,
+            "employer": "" if unit else r["employer"],
+            "affiliation": r["affiliation"] or (unit.affiliation if unit else ""),
+            "team": team,
+            "post": r["post"] or ("member" if team else "responsible"),
+        }
+        cadre = (
+            Cadre.objects.filter(id_number=r["id_number"]).first() if r["id_number"] else None
+        ) or Cadre.objects.filter(name=r["name"], phone=r["phone"]).first()
+        if cadre is None:
+            cadre_create(ctx=ctx.change, region=region, data=data)
+            return "created"
+        if not _changed(cadre, data) and cadre.region_id == region.pk:
+            return "unchanged"
+        cadre_update(ctx=ctx.change, cadre=cadre, data=data, region=region)
+        return "updated"
+
+    return run_rows(rows, ctx, write=write, entity="cadres", apply=apply)
+
+
+def cadre_rows(*, region: Region | None = None, year: int | None = None) -> Iterator[list[Any]]:
+    qs = Cadre.objects.select_related("unit", "team").filter(ended_on__isnull=True).order_by("name", "phone")
+    if region is not None:
+        qs = qs.filter(region__path__startswith=region.path)
+    for c in qs:
+        yield [
+            c.name,
+            c.id_number or None,
+            codes.labels("sex").get(c.sex) if c.sex else None,
+            codes.labels("political").get(c.political) if c.political else None,
+            c.phone,
+            c.employer_name,
+            codes.labels("affiliation").get(c.affiliation) if c.affiliation else None,
+            c.team.name if c.team else None,
+            codes.labels("cadre_post").get(c.post),
+        ]
+
+
+# -- 结对帮扶 ----------------------------------------------------------------------------------
+
+
+def _household(code: str, ctx: ImportContext) -> Household | None:
+    h = Household.objects.filter(code=code).first()
+    if h is None and code not in ctx.pending_codes:
+        raise ValidationError({"code": _("户编号 {code} 不存在（请先导入人员明细）").format(code=code)})
+    return h
+
+
+def load_pairings(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) -> dict[str, Any]:
+    rows.frame = rows.frame.sort(["code", "started_on"], nulls_last=False)
+
+    def apply(r: dict[str, Any]) -> str:
+        h = _household(r["code"], ctx)
+        cadre = Cadre.objects.filter(name=r["cadre_name"], phone=r["cadre_phone"]).first()
+        if cadre is None:
+            raise ValidationError(
+                {
+                    "cadre_name": _("帮扶责任人 {name}（{phone}）不存在（请先导入帮扶干部）").format(
+                        name=r["cadre_name"], phone=r["cadre_phone"]
+                    )
+                }
+            )
+        if h is None:
+            return "created"
+        existing = Pairing.objects.filter(household=h, cadre=cadre, started_on=r["started_on"]).first()
+        reason = _("导入结对帮扶台账")
+        if existing is None:
+            pairing = pairing_assign(
+                ctx=ctx.change, household=h, cadre=cadre, started_on=r["started_on"], reason=reason
+            )
+            if r["ended_on"]:
+                pairing_end(ctx=ctx.change, pairing=pairing, ended_on=r["ended_on"], reason=reason)
+            return "created"
+        if r["ended_on"] and existing.ended_on is None:
+            pairing_end(ctx=ctx.change, pairing=existing, ended_on=r["ended_on"], reason=reason)
+            return "updated"
+        return "unchanged"
+
+    return run_rows(rows, ctx, write=write, entity="pairings", apply=apply)
+
+
+def pairing_rows(*, region: Region | None = None, year: int | None = None) -> Iterator[list[Any]]:
+    qs = Pairing.objects.select_related("household", "cadre").order_by("household__code", "started_on", "id")
+    if region is not None:
+        qs = qs.filter(household__region__path__startswith=region.path)
+    for p in qs:
+        yield [p.household.code, p.cadre.name, p.cadre.phone, p.started_on, p.ended_on]
+
+
+# -- 帮扶措施 ----------------------------------------------------------------------------------
+
+
+def _amount(cents: int | None) -> Decimal | None:
+    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def load_measures(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) -> dict[str, Any]:
+    def apply(r: dict[str, Any]) -> str:
+        h = _household(r["code"], ctx)
+        item = MeasureItem.objects.filter(category=r["category"], name=fold(r["item"])).first()
+        if item is None:
+            raise ValidationError(
+                {
+                    "item": _("措施项目“{item}”不在“{category}”类的措施目录中").format(
+                        item=r["item"], category=codes.labels("measure_category").get(r["category"], "")
+                    )
+                }
+            )
+        project = Project.objects.filter(name=r["project"]).first() if r["project"] else None
+        if r["project"] and project is None:
+            raise ValidationError({"project": _("项目“{name}”不存在").format(name=r["project"])})
+        if h is None:
+            return "created"
+        beneficiary = None
+        if r["beneficiary"]:
+            beneficiary = Member.objects.filter(household=h, id_number=r["beneficiary"], ended_on__isnull=True).first()
+            if beneficiary is None:
+                raise ValidationError({"beneficiary": _("受益人不是户 {code} 的在册成员").format(code=h.code)})
+        data = {
+            "item": item,
+            "project": project,
+            "beneficiary": beneficiary,
+            "amount": _amount(r["amount"]),
+            "started_on": r["started_on"],
+            "ended_on": r["ended_on"],
+            "status": r["status"] or "done",
+            "note": r["note"] or "",
+            "category": r["category"],
+        }
+        existing = Measure.objects.filter(
+            household=h, year=r["year"], item=item, beneficiary=beneficiary, started_on=r["started_on"]
+        ).first()
+        if existing is None:
+            measure_create(ctx=ctx.change, household=h, year=r["year"], data=data)
+            return "created"
+        if not _changed(existing, data):
+            return "unchanged"
+        measure_update(ctx=ctx.change, measure=existing, data=data)
+        return "updated"
+
+    return run_rows(rows, ctx, write=write, entity="measures", apply=apply)
+
+
+def measure_rows(*, region: Region | None = None, year: int | None = None) -> Iterator[list[Any]]:
+    qs = Measure.objects.select_related("household", "item", "project", "beneficiary").order_by(
+        "household__code", "year", "id"
+    )
+    if region is not None:
+        qs = qs.filter(household__region__path__startswith=region.path)
+    if year is not None:
+        qs = qs.filter(year=year)
+    for m in qs:
+        yield [
+            m.household.code,
+            m.beneficiary.id_number if m.beneficiary else None,
+            m.year,
+            codes.labels("measure_category").get(m.category),
+            m.item.name,
+            m.project.name if m.project else None,
+            float(m.amount) if m.amount is not None else None,
+            m.started_on,
+            m.ended_on,
+            codes.labels("measure_status").get(m.status),
+            m.note or None,
+        ]
+
+
+def _dates(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    for row in rows:
+        yield [v.isoformat() if isinstance(v, dt.date) else v for v in row]
+
+
+register(
+    Layout(
+        key="teams",
+        title="驻村工作队",
+        sheet_names=("驻村工作队", "工作队"),
+        columns=TEAM_COLUMNS,
+        order=2,
+        read=read_rows,
+        load=load_teams,
+        rows=lambda **kw: _dates(team_rows(**kw)),
+        export_title=lambda region: f"{region}驻村工作队名册",
+    )
+)
+register(
+    Layout(
+        key="cadres",
+        title="帮扶干部",
+        sheet_names=("帮扶干部", "帮扶责任人", "干部名册"),
+        columns=CADRE_COLUMNS,
+        order=3,
+        read=read_rows,
+        load=load_cadres,
+        rows=lambda **kw: _dates(cadre_rows(**kw)),
+        export_title=lambda region: f"{region}帮扶干部名册",
+    )
+)
+register(
+    Layout(
+        key="pairings",
+        title="结对帮扶",
+        sheet_names=("结对帮扶", "结对帮扶台账"),
+        columns=PAIRING_COLUMNS,
+        order=4,
+        read=read_rows,
+        load=load_pairings,
+        rows=lambda **kw: _dates(pairing_rows(**kw)),
+        export_title=lambda region: f"{region}结对帮扶台账",
+    )
+)
+register(
+    Layout(
+        key="measures",
+        title="帮扶措施",
+        sheet_names=("帮扶措施", "帮扶措施台账"),
+        columns=MEASURE_COLUMNS,
+        order=5,
+        read=read_rows,
+        load=load_measures,
+        rows=lambda **kw: _dates(measure_rows(**kw)),
+        export_title=lambda region: f"{region}帮扶措施台账",
+    )
+)

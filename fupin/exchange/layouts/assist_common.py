@@ -1,0 +1,168 @@
+"""Layouts 2–5 (cadres, work teams, pairings, measures): read and validated column-wise like
+the roster, loaded through the assistance services row by row (these ledgers hold
+thousands of rows, not millions), each row in its own savepoint so that one refused row
+is reported with its number and the others still go through the same rules. The whole
+import stays one transaction: a file with errors is rolled back entirely unless only the
+valid rows were asked for; a dry run is always rolled back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fupin.core.errors import ApplicationError
+from fupin.exchange.context import ImportContext
+from fupin.exchange.issues import ERROR, INFO, Issue
+from fupin.exchange.parsing import parse_column
+from fupin.exchange.reading import Table
+from fupin.exchange.spec import IDNO, Column, Layout
+from fupin.utils import idno
+
+SUMMARY = r"^(合计|总计|小计)"
+
+
+@dataclass
+class Rows:
+    sheet: str
+    layout: Layout
+    frame: pl.DataFrame  # typed values by key, `_row`, and `raw_<key>` texts
+    headers: dict[str, str]  # key → header as written
+    rows: int
+    skipped: int
+
+
+def read_rows(table: Table, ctx: ImportContext, layout: Layout) -> Rows | None:
+    used: dict[str, str] = {}
+    headers: dict[str, str] = {}
+    ignored = []
+    for j, text in enumerate(table.headers):
+        if not text:
+            continue
+        col = layout.column(text)
+        if col is None:
+            ignored.append(text)
+        elif col.key not in used:
+            used[col.key], headers[col.key] = f"c{j}", text
+    if ignored:
+        ctx.issues.add(
+            Issue(
+                "ignored_column",
+                _("未识别的列，已忽略：{names}").format(names="、".join(ignored)),
+                table.sheet,
+                table.header_row,
+                severity=INFO,
+            )
+        )
+    missing = [c for c in layout.required if c.key not in used]
+    for c in missing:
+        ctx.issues.add(
+            Issue("missing_column", _("缺少必填列“{name}”").format(name=c.name), table.sheet, table.header_row, c.name)
+        )
+    if missing:
+        return None
+    raw = table.frame.select(pl.col("_row"), *[pl.col(c).alias(f"raw_{k}") for k, c in used.items()])
+    rawcols = [f"raw_{k}" for k in used]
+    total = raw.height
+    empty = pl.all_horizontal([pl.col(c).is_null() for c in rawcols])
+    summary = pl.any_horizontal(
+        [pl.col(c).cast(pl.String).str.replace_all(r"\s", "").str.contains(SUMMARY) for c in rawcols]
+    )
+    raw = raw.filter(~empty & ~summary.fill_null(False))
+    typed: dict[str, pl.Series] = {}
+    for key in used:
+        spec: Column = next(c for c in layout.columns if c.key == key)
+        series = raw[f"raw_{key}"]
+        if spec.kind == IDNO:
+            series = series.cast(pl.String)
+            typed[key] = series.map_elements(idno.normalize, return_dtype=pl.String)
+            bad = raw.filter(
+                typed[key].is_not_null()
+                & typed[key].map_elements(lambda v: idno.problem(v) is not None, return_dtype=pl.Boolean)
+            ).with_columns(pl.col(f"raw_{key}").alias("value"))
+            ctx.issues.add_frame(
+                bad,
+                kind="id_number",
+                message=_("证件号码无效（应为 18 位，校验位和出生日期须正确）"),
+                sheet=table.sheet,
+                column=headers[key],
+            )
+            continue
+        parsed = parse_column(series, spec)
+        if parsed.kind:
+            bad = raw.filter(parsed.bad).with_columns(pl.col(f"raw_{key}").alias("value"))
+            ctx.issues.add_frame(bad, kind=parsed.kind, message=parsed.message, sheet=table.sheet, column=headers[key])
+        typed[key] = parsed.values.rename(key)
+    for col in layout.required:
+        missing_rows = raw.filter(pl.col(f"raw_{col.key}").is_null()).with_columns(pl.lit("").alias("value"))
+        ctx.issues.add_frame(
+            missing_rows, kind="required", message=_("必填，不能为空"), sheet=table.sheet, column=headers[col.key]
+        )
+    for col in layout.columns:
+        if col.key not in typed:
+            typed[col.key] = pl.Series(col.key, [None] * raw.height, dtype=pl.String)
+    frame = pl.concat([raw, pl.DataFrame(typed)], how="horizontal")
+    return Rows(table.sheet, layout, frame, headers, frame.height, total - frame.height)
+
+
+def run_rows(
+    rows: Rows, ctx: ImportContext, *, write: bool, entity: str, apply: Callable[[dict[str, Any]], str]
+) -> dict[str, Any]:
+    """Apply `apply(record)` → 'created' | 'updated' | 'unchanged' to each row without errors,
+    each in a savepoint; a refused row becomes an error naming its row (and field's column)."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    bad_rows = ctx.issues.bad_rows.get(rows.sheet, set())
+    rejected = 0
+    # A dry run writes too (the caller rolls the whole import back), so that later sheets find
+    # the teams and cadres of earlier ones and every service rule is checked.
+    for record in rows.frame.iter_rows(named=True):
+        if record["_row"] in bad_rows:
+            rejected += 1
+            continue
+        try:
+            with transaction.atomic():
+                counts[apply(record)] += 1
+        except (ValidationError, ApplicationError) as exc:
+            rejected += 1
+            _report(rows, ctx, record, exc)
+    return {"counts": {entity: counts}, "rejected": rejected + len(bad_rows)}
+
+
+FIELD_KEYS = {
+    "employer": "employer",
+    "unit": "employer",
+    "phone": "phone",
+    "id_number": "id_number",
+    "name": "name",
+    "region": "village",
+    "started_on": "started_on",
+    "ended_on": "ended_on",
+    "leader": "leader",
+    "team": "team",
+    "beneficiary": "beneficiary",
+    "item": "item",
+    "project": "project",
+    "amount": "amount",
+    "status": "status",
+    "category": "category",
+}
+
+
+def _report(rows: Rows, ctx: ImportContext, record: dict[str, Any], exc: Exception) -> None:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            key = FIELD_KEYS.get(field, field)
+            header = rows.headers.get(key, "")
+            value = record.get(f"raw_{key}") or ""
+            for message in (m for e in errors for m in e.messages):
+                ctx.issues.add(
+                    Issue("reference", message, rows.sheet, record["_row"], header, str(value), severity=ERROR)
+                )
+        return
+    message = exc.message if isinstance(exc, ApplicationError) else "；".join(getattr(exc, "messages", [str(exc)]))
+    ctx.issues.add(Issue("reference", message, rows.sheet, record["_row"], severity=ERROR))

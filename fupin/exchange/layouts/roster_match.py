@@ -1,0 +1,230 @@
+"""Layout 1: match the file's households and members to the registry (reads only).
+
+Households are matched by 户编号, then by the head's 证件号码; members within a matched
+household by 证件号码. An ID number held by an active member of a household that the file
+does not cover is an error naming that household.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from fupin.exchange import bulk
+from fupin.exchange.context import ImportContext
+from fupin.exchange.crypto import decrypt_later
+from fupin.exchange.layouts.roster_read import RosterData
+from fupin.registry.models import Household, HouseholdYear, Member
+
+HH_SCHEMA = {
+    "id": pl.Int64,
+    "code": pl.String,
+    "region_id": pl.Int64,
+    "hamlet": pl.String,
+    "registered": pl.Boolean,
+    "attribute": pl.String,
+    "main_cause": pl.String,
+    "other_causes": pl.String,
+    "standard": pl.String,
+    "identified_year": pl.Int32,
+    "status": pl.String,
+    "exit_year": pl.Int32,
+    "return_year": pl.Int32,
+    "phone": pl.String,
+    "bank_name": pl.String,
+    "bank_account": pl.String,
+    "closed_on": pl.Date,
+}
+MEMBER_SCHEMA = {
+    "id": pl.Int64,
+    "household_id": pl.Int64,
+    "person_code": pl.String,
+    "name": pl.String,
+    "id_type": pl.String,
+    "id_number": pl.String,
+    "sex": pl.String,
+    "birth_date": pl.Date,
+    "relation": pl.String,
+    "ethnicity": pl.String,
+    "political": pl.String,
+    "education": pl.String,
+    "school_status": pl.String,
+    "health": pl.String,
+    "disability_grade": pl.String,
+    "disability_category": pl.String,
+    "labour_skill": pl.String,
+    "work_status": pl.String,
+    "work_months": pl.Int64,
+    "welfare_post": pl.String,
+    "ins_medical": pl.Boolean,
+    "ins_serious_illness": pl.Boolean,
+    "ins_pension": pl.Boolean,
+    "dibao": pl.Boolean,
+    "tekun": pl.Boolean,
+    "phone": pl.String,
+    "joined_on": pl.Date,
+}
+YEAR_MONEY = (
+    "wage_income",
+    "business_income",
+    "property_income",
+    "transfer_income",
+    "production_cost",
+    "net_income",
+    "per_capita_net_income",
+    "stated_per_capita",
+    "arable_land",
+    "housing_area",
+)
+YEAR_SCHEMA = {
+    "id": pl.Int64,
+    "household_id": pl.Int64,
+    **dict.fromkeys(YEAR_MONEY, "cents"),
+    "persons": pl.Int64,
+    "dangerous_house": pl.Boolean,
+    "house_grade": pl.String,
+    "water_safe": pl.Boolean,
+    "electricity_living": pl.Boolean,
+    "road_type": pl.String,
+    "toilet": pl.Boolean,
+    "fuel": pl.String,
+    "cooperative": pl.Boolean,
+}
+
+
+def _cols(schema: dict, table_alias: str = "") -> str:
+    prefix = f"{table_alias}." if table_alias else ""
+    return ", ".join(f"{prefix}{bulk.quote(c)}" for c in schema)
+
+
+@dataclass
+class Matched:
+    households: pl.DataFrame  # DB households matched to the file (HH_SCHEMA + file_code)
+    members: pl.DataFrame  # their active members (MEMBER_SCHEMA)
+    years: pl.DataFrame  # their facts for the import year (YEAR_SCHEMA)
+
+
+def fetch_households(codes: list[str], head_ids: dict[str, str]) -> pl.DataFrame:
+    table = Household._meta.db_table
+    by_code = bulk.fetch(
+        f"SELECT {_cols(HH_SCHEMA)} FROM {bulk.quote(table)} WHERE code IN ({{keys}})",  # noqa: S608
+        codes,
+        HH_SCHEMA,
+    )
+    by_code = by_code.with_columns(pl.col("code").alias("file_code"))
+    found_codes = set(by_code["code"].to_list())
+    unmatched = {code: head for code, head in head_ids.items() if head and code not in found_codes}
+    frames = [by_code]
+    if unmatched:
+        member = bulk.quote(Member._meta.db_table)
+        heads = bulk.fetch(
+            f"SELECT id_number, household_id FROM {member} WHERE ended_on IS NULL AND relation = '01' "  # noqa: S608
+            f"AND id_number IN ({{keys}})",
+            list(unmatched.values()),
+            {"id_number": pl.String, "household_id": pl.Int64},
+        )
+        if heads.height:
+            by_head = {v: k for k, v in unmatched.items()}
+            heads = heads.with_columns(
+                pl.col("id_number").replace_strict(by_head, return_dtype=pl.String).alias("file_code")
+            )
+            found = bulk.fetch(
+                f"SELECT {_cols(HH_SCHEMA)} FROM {bulk.quote(table)} WHERE id IN ({{keys}})",  # noqa: S608
+                heads["household_id"].to_list(),
+                HH_SCHEMA,
+            )
+            file_codes = set(codes)
+            found = found.join(heads.select(pl.col("household_id").alias("id"), "file_code"), on="id")
+            # A household whose own code is also in the file is matched by that code, not by its head.
+            found = found.filter(~pl.col("code").is_in(list(file_codes)))
+            frames.append(found)
+    return pl.concat(frames, how="vertical_relaxed").unique("id", keep="first")
+
+
+def match(data: RosterData, ctx: ImportContext) -> Matched:
+    hh = data.households
+    codes = hh["code"].to_list()
+    heads = dict(zip(codes, hh["head_id"].to_list(), strict=True))
+    matched = fetch_households(codes, heads)
+    closed = matched.filter(pl.col("closed_on").is_not_null())
+    if closed.height:
+        rows = hh.join(closed.select("file_code"), left_on="code", right_on="file_code").with_columns(
+            pl.format(_("户编号 {} 已注销，不能再导入"), "code").alias("message"), pl.col("code").alias("value")
+        )
+        ctx.issues.add_frame(rows, kind="household_rule", message="", sheet=data.sheet, column=data.headers["code"])
+        matched = matched.filter(pl.col("closed_on").is_null())
+    if ctx.scope is not None and matched.height:
+        paths = {
+            rid: ctx.regions.by_id[rid].path
+            for rid in matched["region_id"].unique().to_list()
+            if rid in ctx.regions.by_id
+        }
+        outside = [
+            fc
+            for fc, rid in zip(matched["file_code"], matched["region_id"], strict=True)
+            if not ctx.in_scope(paths.get(rid, ""))
+        ]
+        if outside:
+            rows = hh.filter(pl.col("code").is_in(outside)).with_columns(
+                pl.format(_("户编号 {} 现登记在您管辖范围以外的区域，不能由您导入"), "code").alias("message"),
+                pl.col("code").alias("value"),
+            )
+            ctx.issues.add_frame(rows, kind="scope", message="", sheet=data.sheet, column=data.headers["code"])
+    # Decrypting bank accounts runs in a worker while the members and years are read.
+    accounts = decrypt_later(matched["bank_account"].fill_null("").to_list())
+    ids = matched["id"].to_list()
+    member_table = bulk.quote(Member._meta.db_table)
+    members = bulk.fetch(
+        f"SELECT {_cols(MEMBER_SCHEMA)} FROM {member_table} WHERE ended_on IS NULL AND household_id IN ({{keys}})",  # noqa: S608
+        ids,
+        MEMBER_SCHEMA,
+    )
+    year_table = bulk.quote(HouseholdYear._meta.db_table)
+    years = bulk.fetch(
+        f"SELECT {_cols(YEAR_SCHEMA)} FROM {year_table} WHERE year = %s AND household_id IN ({{keys}})",  # noqa: S608
+        ids,
+        YEAR_SCHEMA,
+        extra=[ctx.year],
+    )
+    matched = matched.with_columns(pl.Series("bank_account", accounts.result(), dtype=pl.String))
+    return Matched(matched, members, years)
+
+
+def id_conflicts(data: RosterData, matched: Matched, ctx: ImportContext, keep: set[str] | None = None) -> set[str]:
+    """File IDs held by an active member of a household the import does not rewrite.
+    Returns the file's household codes reported (they cannot load)."""
+    known = set(matched.members["id_number"].to_list())
+    members = data.members.filter(pl.col("id_number").is_not_null())
+    if keep is not None:
+        members = members.filter(pl.col("code").is_in(list(keep)))
+    # Members of households the import rewrites may move between those households; any other holder blocks.
+    rewritten = (
+        set(matched.households["id"].to_list())
+        if keep is None
+        else set(matched.households.filter(pl.col("file_code").is_in(list(keep)))["id"].to_list())
+    )
+    ask = (
+        [i for i in members["id_number"].to_list() if i not in known]
+        if keep is None
+        else members["id_number"].to_list()
+    )
+    if not ask:
+        return set()
+    holders = bulk.fetch(
+        f"SELECT m.id_number, h.code, m.name, m.household_id FROM {bulk.quote(Member._meta.db_table)} m "  # noqa: S608
+        f"JOIN {bulk.quote(Household._meta.db_table)} h ON h.id = m.household_id "
+        f"WHERE m.ended_on IS NULL AND m.id_number IN ({{keys}})",
+        ask,
+        {"id_number": pl.String, "holder": pl.String, "holder_name": pl.String, "household_id": pl.Int64},
+    )
+    holders = holders.filter(~pl.col("household_id").is_in(list(rewritten)))
+    if not holders.height:
+        return set()
+    rows = members.join(holders, on="id_number").with_columns(
+        pl.format(_("证件号码已登记在户 {}（{}）的在册成员名下"), "holder", "holder_name").alias("message"),
+        pl.col("id_number").alias("value"),
+    )
+    ctx.issues.add_frame(rows, kind="id_registered", message="", sheet=data.sheet, column=data.headers["id_number"])
+    return set(rows["code"].to_list())

@@ -1,0 +1,37 @@
+"""`fupin export PATH --layout roster|cadres|teams|pairings|measures [--region CODE] [--year Y]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from fupin.exchange.choices import ExportLayout
+from fupin.exchange.services.exports import export_layout
+from fupin.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = "按台账版式导出（.xlsx 或 .csv，由扩展名决定）"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path")
+        parser.add_argument("--layout", default="roster", choices=ExportLayout.values)
+        parser.add_argument("--region", help="区划代码：只导出该区域（含下级）")
+        parser.add_argument("--year", type=int, help="收入和生产生活条件的年度（默认最近一年）")
+
+    def handle(self, *args, **opts) -> None:
+        path = Path(opts["path"])
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            raise CommandError(_("文件扩展名应为 .xlsx 或 .csv"))
+        region = None
+        if opts["region"]:
+            region = Region.objects.filter(code=opts["region"]).first()
+            if region is None:
+                raise CommandError(_("区划代码 {code} 不存在").format(code=opts["region"]))
+        try:
+            n = export_layout(path, layout_key=opts["layout"], region=region, year=opts["year"])
+        except ValueError as exc:
+            raise CommandError(_("版式 {layout} 尚不能导出").format(layout=exc)) from exc
+        self.stdout.write(_("已导出 {n} 行到 {path}").format(n=n, path=path))

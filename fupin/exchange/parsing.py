@@ -1,0 +1,227 @@
+"""Column-wise parsers: a text column in, a typed column and the rows that failed out.
+
+Everything runs on whole columns in polars. Where a value needs Python (a date in one of
+five spellings, a code label), only the column's distinct values go through Python and the
+result is mapped back with `replace_strict`, so a million rows cost a few thousand calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from fupin.exchange import codes
+from fupin.exchange.spec import AREA, CODE, CODES, DATE, IDNO, INT, MONEY, PHONE, TEXT, YEAR, YESNO, Column
+from fupin.utils import idno
+from fupin.utils.text import fold
+
+FULLWIDTH = [chr(0xFF10 + i) for i in range(10)] + ["ｘ", "Ｘ"]
+HALFWIDTH = [str(i) for i in range(10)] + ["x", "X"]
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
+
+
+def as_text(s: pl.Series) -> pl.Series:
+    return s.cast(pl.String) if s.dtype == pl.Categorical else s
+
+
+def map_unique(s: pl.Series, fn: Callable[[str], Any], dtype: Any) -> pl.Series:
+    """Apply `fn` to each distinct non-null value and map the column through the results."""
+    s = as_text(s)
+    uniq = s.drop_nulls().unique().to_list()
+    if not uniq:
+        return pl.Series(s.name, [None] * len(s), dtype=dtype)
+    mapping = {v: fn(v) for v in uniq}
+    return s.replace_strict(mapping, default=None, return_dtype=dtype)
+
+
+def clean_text(s: pl.Series) -> pl.Series:
+    """Trim spaces (including the ideographic one); an empty cell is null."""
+    out = s.str.strip_chars(" \t\r\n\u3000\u00a0")
+    return out.replace("", None)
+
+
+# ----------------------------------------------------------------------------- scalars
+
+
+def parse_date(text: str) -> dt.date | None:
+    value = fold(text).rstrip(".")
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    if re.fullmatch(r"\d{1,5}(\.\d+)?", value):  # an Excel date serial
+        serial = float(value)
+        if 1 <= serial < 2958466:
+            return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    return None
+
+
+def parse_year(text: str) -> int | None:
+    value = fold(text)
+    m = re.fullmatch(r"(\d{4})(年(度)?)?", value) or re.fullmatch(r"(\d{4})[-/.年]\d{1,2}.*", value)
+    if m:
+        year = int(m.group(1))
+        return year if 1949 <= year <= 2100 else None
+    return None
+
+
+def parse_cents(text: str) -> int | None:
+    """'1,234.5元' → 123450 (cents), None when not a number with at most 2 decimals."""
+    value = re.sub(r"[\s,，元¥￥]", "", fold(text))
+    if not value:
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return None
+    if not amount.is_finite():
+        return None
+    # Computed cells (=A1/3) carry long fractions: money is kept to the cent.
+    cents = int((amount * 100).to_integral_value(ROUND_HALF_UP))
+    return cents if abs(cents) < 10**12 else None
+
+
+def parse_int(text: str) -> int | None:
+    value = fold(text).removesuffix("人").removesuffix("个月").removesuffix("月")
+    if re.fullmatch(r"-?\d+(\.0+)?", value):
+        return int(float(value))
+    return None
+
+
+# ----------------------------------------------------------------------------- columns
+
+
+class Parsed:
+    """A parsed column: its values, and the rows (mask) whose text could not be read."""
+
+    def __init__(self, values: pl.Series, bad: pl.Series, kind: str, message: str) -> None:
+        self.values, self.bad, self.kind, self.message = values, bad, kind, message
+
+
+def parse_column(s: pl.Series, col: Column) -> Parsed:
+    """Parse one cleaned text column by its kind."""
+    if col.kind in (TEXT, PHONE):
+        s = as_text(s)
+    present = s.is_not_null()
+    name = col.key
+    if col.kind == TEXT:
+        values = s
+        if col.max_length:
+            too_long = present & (s.str.len_chars() > col.max_length)
+            return Parsed(values, too_long, "length", _("最多 {n} 个字").format(n=col.max_length))
+        return Parsed(values, pl.Series(name, [False] * len(s)), "", "")
+    if col.kind == CODE:
+        values = map_unique(s, partial(codes.to_code, col.codes), pl.String)
+        return Parsed(
+            values,
+            present & values.is_null(),
+            "code",
+            _("应为以下之一：{values}").format(values=codes.expected(col.codes)),
+        )
+    if col.kind == CODES:
+        values = map_unique(s, lambda v: codes.to_codes(col.codes, v), pl.String)
+        return Parsed(
+            values,
+            present & values.is_null(),
+            "code",
+            _("应为以下一项或几项（用逗号分隔）：{values}").format(values=codes.expected(col.codes)),
+        )
+    if col.kind == YESNO:
+        values = map_unique(s, codes.to_bool, pl.Boolean)
+        return Parsed(values, present & values.is_null(), "code", _("应为 是/否（也可写 1/0、Y/N、√/×）"))
+    if col.kind == YEAR:
+        values = map_unique(s, parse_year, pl.Int32)
+        return Parsed(values, present & values.is_null(), "year", _("应为四位年份，如 2017 或 2017年"))
+    if col.kind == INT:
+        values = map_unique(s, parse_int, pl.Int64)
+        return Parsed(values, present & values.is_null(), "number", _("应为整数"))
+    if col.kind in (MONEY, AREA):
+        values = map_unique(s, parse_cents, pl.Int64)
+        bad = present & values.is_null()
+        if col.kind == AREA:
+            bad = bad | (values < 0).fill_null(False)
+            return Parsed(values, bad, "number", _("应为不小于 0 的数值，最多两位小数"))
+        return Parsed(values, bad, "number", _("应为金额（元），最多两位小数，可带“元”和千位分隔符"))
+    if col.kind == DATE:
+        values = map_unique(s, parse_date, pl.Date)
+        return Parsed(
+            values,
+            present & values.is_null(),
+            "date",
+            _("应为日期，如 2017-12-21、2017/12/21、2017年12月21日 或 20171221"),
+        )
+    if col.kind == PHONE:
+        values = s.str.replace_all(r"[\s\-]", "")
+        bad = present & ~values.str.contains(r"^1\d{10}$").fill_null(False)
+        return Parsed(values, bad, "phone", _("应为 11 位手机号码"))
+    if col.kind == IDNO:
+        raise ValueError("ID numbers are parsed by parse_ids")
+    raise ValueError(col.kind)
+
+
+# ----------------------------------------------------------------------------- ID numbers
+
+WEIGHTS = idno.WEIGHTS
+
+
+def _check_chars(first17: pl.Expr) -> pl.Expr:
+    total = pl.sum_horizontal([first17.str.slice(i, 1).cast(pl.Int32, strict=False) * w for i, w in enumerate(WEIGHTS)])
+    return (total % 11).replace_strict(dict(enumerate(idno.CHECK_CHARS)), return_dtype=pl.String)
+
+
+def parse_ids(s: pl.Series, *, today: dt.date | None = None) -> pl.DataFrame:
+    """Normalise and validate resident ID numbers, column-wise.
+
+    Returns columns `id` (normalised, a 15-digit number upgraded to 18), `upgraded` (bool)
+    and `problem` (null when valid, else one of excel/length/chars/date/check)."""
+    today = today or dt.date.today()
+    frame = pl.DataFrame({"raw": s})
+    norm = (
+        pl.col("raw").str.replace_many(FULLWIDTH, HALFWIDTH).str.replace_all(r"[\s\u3000'‘’`]", "").str.to_uppercase()
+    )
+    frame = frame.with_columns(norm.alias("id"))
+    fifteen = pl.col("id").str.contains(r"^\d{15}$").fill_null(False)
+    first17 = pl.col("id").str.slice(0, 6) + "19" + pl.col("id").str.slice(6)
+    frame = frame.with_columns(
+        pl.when(fifteen).then(first17 + _check_chars(first17)).otherwise(pl.col("id")).alias("id"),
+        fifteen.alias("upgraded"),
+    )
+    born = pl.col("id").str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+    well_formed = pl.col("id").str.contains(r"^\d{17}[\dX]$").fill_null(False)
+    problem = (
+        pl.when(pl.col("id").is_null())
+        .then(None)
+        .when(pl.col("id").str.contains(r"^\d(\.\d+)?E\+?\d+$"))
+        .then(pl.lit("excel"))
+        .when(pl.col("id").str.len_chars() != 18)
+        .then(pl.lit("length"))
+        .when(~well_formed)
+        .then(pl.lit("chars"))
+        .when(born.is_null() | (born > today) | (born < dt.date(1880, 1, 1)))
+        .then(pl.lit("date"))
+        .when(_check_chars(pl.col("id").str.slice(0, 17)) != pl.col("id").str.slice(17, 1))
+        .then(pl.lit("check"))
+        .otherwise(None)
+    )
+    return frame.with_columns(problem.alias("problem")).select("id", "upgraded", "problem")
+
+
+def id_message(number: str) -> str:
+    """The Chinese reason for one bad number (only called for the rows reported)."""
+    found = idno.problem(number)
+    if found is None:
+        return ""
+    if found.code == "number":
+        return _(
+            "证件号码被 Excel 存成了数字（科学计数法），末几位已丢失，无法修复：请把该列设置为“文本”格式后重新导出"
+        )
+    return _(found.message)

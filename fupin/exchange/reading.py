@@ -1,0 +1,320 @@
+"""Read a workbook or CSV into grids of text, and find each sheet's header.
+
+Every cell becomes text (or null) in a polars frame with columns `c0 … cN` and `_row`, the
+row number as Excel shows it. Calamine reads .xlsx/.xls/.ods; CSV is decoded as UTF-8
+(with or without BOM) or GB18030 and parsed by polars. A number that Excel stored as a
+float is written back the way Excel displays it (`4.30405196503150E+17`), so that an ID
+number that lost its digits is recognised downstream and never silently repaired.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import tempfile
+from dataclasses import dataclass
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from fupin.exchange.spec import match_key
+
+HEADER_SCAN = 10
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (not a spreadsheet, empty, unreadable)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Grid:
+    """One sheet: every row as text, numbered as in Excel."""
+
+    name: str
+    frame: pl.DataFrame  # c0..cN (String) and _row (Int32)
+
+
+@dataclass
+class Table:
+    """A sheet whose header was found: data rows only, columns named by header position."""
+
+    sheet: str
+    header_row: int  # Excel row number of the (lower) header row
+    headers: list[str]  # header text per column c0..cN, as the user wrote it
+    frame: pl.DataFrame  # c0..cN and _row, data rows only
+
+
+# ---------------------------------------------------------------------------------------
+# Cells → text
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer():
+            # Excel keeps 15 significant digits: a longer integer has lost digits, so show it
+            # the way Excel does and let the ID check reject it.
+            return f"{value:.14E}" if abs(value) >= 1e15 else str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _column_series(name: str, values: tuple) -> pl.Series:
+    """One column of Python cells → a String series; pure-text columns skip Python work."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if kinds <= {str}:
+        return pl.Series(name, values, dtype=pl.String).replace("", None)
+    if kinds <= {float, int}:
+        nums = pl.Series(name, values, dtype=pl.Float64, strict=False)
+        whole = nums.round(0) == nums
+        big = nums.abs() >= 1e15
+        text = pl.select(
+            pl.when(nums.is_null())
+            .then(None)
+            .when(whole & ~big)
+            .then(nums.cast(pl.Int64, strict=False).cast(pl.String))
+            .when(whole & big)
+            .then(None)
+            .otherwise(nums.cast(pl.String))
+        ).to_series()
+        if big.any():
+            fixed = [_cell_text(v) if isinstance(v, float) and abs(v) >= 1e15 else None for v in values]
+            text = pl.select(pl.coalesce(text, pl.Series(fixed, dtype=pl.String))).to_series()
+        return text.rename(name)
+    return pl.Series(name, [_cell_text(v) for v in values], dtype=pl.String)
+
+
+def _rows_to_frame(rows: Sequence[Sequence[object]], first_row: int = 1) -> pl.DataFrame:
+    width = max((len(r) for r in rows), default=0)
+    if width == 0:
+        return pl.DataFrame({"_row": pl.Series([], dtype=pl.Int32)})
+    padded = (r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows)
+    columns = list(zip(*padded, strict=True))
+    series = [_column_series(f"c{j}", col) for j, col in enumerate(columns)]
+    frame = pl.DataFrame(series)
+    return frame.with_columns(pl.int_range(first_row, first_row + frame.height, dtype=pl.Int32).alias("_row"))
+
+
+# ---------------------------------------------------------------------------------------
+# Files → grids
+
+
+def _read_workbook(path: Path) -> list[Grid]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        grids = []
+        for name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            grids.append(Grid(name=name, frame=_clean(_rows_to_frame(rows))))
+            del rows
+        return grids
+    except FileProblem:
+        raise
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise FileProblem(_("文件不是有效的 Excel 工作簿（{error}）").format(error=str(exc)[:120])) from exc
+
+
+STRIP = " \t\r\n\u3000\u00a0"
+
+
+def _clean(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every cell trimmed (ideographic spaces too); an empty cell is null. Done once, in place."""
+    cols = [c for c in frame.columns if c != "_row"]
+    return frame.with_columns([pl.col(c).str.strip_chars(STRIP).replace("", None) for c in cols])
+
+
+def detect_encoding(head: bytes) -> str:
+    """utf-8 (with or without BOM) when the head decodes as such, else gb18030."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def transcode(path: Path, encoding: str, target: Path) -> Path:
+    """Re-encode a CSV to UTF-8 block by block (constant memory)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as src, target.open("wb") as dst:
+        for block in iter(lambda: src.read(1 << 22), b""):
+            dst.write(decoder.decode(block).encode("utf-8"))
+        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return target
+
+
+def _read_csv(path: Path) -> list[Grid]:
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if b"\x00" in head[:4096]:
+        raise FileProblem(_("文件不是表格：既不是 Excel 工作簿，也不是 CSV 文本"))
+    encoding = detect_encoding(head)
+    head_text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
+    try:
+        head_rows = list(csv.reader(io.StringIO(head_text)))[: HEADER_SCAN + 2]
+    except csv.Error as exc:
+        raise FileProblem(_("CSV 文件无法解析：{error}").format(error=exc)) from exc
+    if not any(any(c.strip() for c in r) for r in head_rows):
+        raise FileProblem(_("文件为空：没有任何数据行"))
+    found = find_header(head_rows)
+    skip = found[0] if found else 0
+    compact = _compact_positions(head_rows, found)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = path
+        for attempt in (encoding, "gb18030", "detected"):
+            if attempt == "detected":
+                source = _transcode_detected(path, Path(tmp) / "utf8.csv")
+            elif attempt != "utf-8":
+                try:
+                    source = transcode(path, attempt, Path(tmp) / "utf8.csv")
+                except UnicodeDecodeError:
+                    continue
+            try:
+                # Rows above the header (titles) have fewer fields: skip them as raw lines so
+                # that they do not decide the number of columns.
+                frame = pl.read_csv(
+                    source,
+                    has_header=False,
+                    infer_schema=False,
+                    skip_lines=skip,
+                    truncate_ragged_lines=True,
+                    quote_char='"',
+                    low_memory=True,
+                )
+                break
+            except pl.exceptions.ComputeError as exc:
+                if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
+                    raise FileProblem(_("CSV 文件无法解析：{error}").format(error=str(exc)[:200])) from exc
+            except pl.exceptions.PolarsError as exc:
+                raise FileProblem(_("CSV 文件无法解析：{error}").format(error=str(exc)[:200])) from exc
+        else:
+            raise FileProblem(_("无法识别 CSV 文件的字符编码（应为 UTF-8 或 GBK/GB18030）"))
+    # Trim column by column, each replacing its raw text at once (the peak stays one column
+    # above the file); low-cardinality columns become categoricals (4 bytes a cell).
+    for j, name in enumerate(frame.columns):
+        cell = pl.col(name).str.strip_chars(STRIP).replace("", None)
+        frame = (
+            frame.with_columns((cell.cast(pl.Categorical) if j in compact else cell).alias(f"c{j}")).drop(name)
+            if name != f"c{j}"
+            else frame.with_columns(cell.cast(pl.Categorical) if j in compact else cell)
+        )
+    frame = frame.select([f"c{j}" for j in range(frame.width)])
+    frame = frame.with_columns(pl.int_range(skip + 1, skip + 1 + frame.height, dtype=pl.Int32).alias("_row"))
+    return [Grid(name=path.stem, frame=frame)]
+
+
+def _compact_positions(rows: Sequence[Sequence[str]], found: tuple[int, int] | None) -> set[int]:
+    if found is None:
+        return set()
+    from fupin.exchange.spec import compact_names
+
+    index, height = found
+    cells = rows[index] if height == 1 else combine(rows[index], rows[index + 1])
+    names = compact_names()
+    return {j for j, c in enumerate(cells) if c and match_key(c) in names}
+
+
+def _transcode_detected(path: Path, target: Path) -> Path:
+    from fupin.utils.tables import decode_bytes
+
+    try:
+        target.write_text(decode_bytes(path.read_bytes()), encoding="utf-8")
+    except ValueError as exc:
+        raise FileProblem(_("无法识别 CSV 文件的字符编码（应为 UTF-8 或 GBK/GB18030）")) from exc
+    return target
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """Every sheet of a workbook, or the one table of a CSV."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        raise FileProblem(_("文件为空：没有任何数据行"))
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    suffix = path.suffix.lower()
+    if magic.startswith(ZIP_MAGIC) or magic.startswith(OLE_MAGIC) or suffix in SPREADSHEET_SUFFIXES:
+        if not (magic.startswith(ZIP_MAGIC) or magic.startswith(OLE_MAGIC)):
+            raise FileProblem(_("文件扩展名为 {suffix}，但内容不是 Excel 工作簿").format(suffix=suffix))
+        return _read_workbook(path)
+    return _read_csv(path)
+
+
+# ---------------------------------------------------------------------------------------
+# Header detection
+
+
+def _known(cells: Sequence[str | None], known: set[str]) -> int:
+    return sum(1 for c in cells if c and match_key(c) in known)
+
+
+def find_header(rows: Sequence[Sequence[str | None]], known: set[str] | None = None) -> tuple[int, int] | None:
+    """(index of the first header row, number of header rows: 1 or 2), or None.
+
+    The header is the first row among the first 10 holding at least three known column
+    names. A two-row header (an upper row grouping columns with merged cells) is read by
+    its lower row, with the upper row's text kept where the lower cell is empty (a cell
+    merged down over both rows)."""
+    if known is None:
+        from fupin.exchange.spec import known_names
+
+        known = known_names()
+    for i, row in enumerate(rows[:HEADER_SCAN]):
+        if _known(row, known) < 3:
+            continue
+        if i + 1 < len(rows):
+            lower = rows[i + 1]
+            combined = combine(row, lower)
+            if _known(combined, known) > _known(row, known) and _known(lower, known) >= 1:
+                return i, 2
+        return i, 1
+    return None
+
+
+def combine(upper: Sequence[str | None], lower: Sequence[str | None]) -> list[str | None]:
+    width = max(len(upper), len(lower))
+    up = [*upper, *([None] * (width - len(upper)))]
+    low = [*lower, *([None] * (width - len(lower)))]
+    return [lo if lo not in (None, "") else u for u, lo in zip(up, low, strict=True)]
+
+
+def table_of(grid: Grid, known: set[str] | None = None) -> Table | None:
+    """The grid's header and data rows, or None when no header is found."""
+    columns = [c for c in grid.frame.columns if c != "_row"]
+    top = grid.frame.head(HEADER_SCAN + 1).select(columns).rows()
+    found = find_header([list(r) for r in top], known)
+    if found is None:
+        return None
+    index, height = found
+    cells = list(top[index]) if height == 1 else combine(list(top[index]), list(top[index + 1]))
+    headers = [("" if c is None else str(c).strip()) for c in cells]
+    first_data = index + height
+    data = grid.frame.slice(first_data)
+    header_row = grid.frame["_row"][index + height - 1]
+    return Table(sheet=grid.name, header_row=int(header_row), headers=headers, frame=data)

@@ -1,0 +1,78 @@
+"""The text summary of an import, for the terminal and the job log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from fupin.exchange.choices import BatchStatus
+
+ENTITY_LABELS = {
+    "households": "户",
+    "members": "人员",
+    "years": "年度信息",
+    "cadres": "帮扶干部",
+    "units": "联点单位",
+    "teams": "驻村工作队",
+    "pairings": "结对帮扶",
+    "measures": "帮扶措施",
+}
+FIRST_ERRORS = 20
+
+
+def count_line(entity: str, counts: dict[str, int]) -> str:
+    parts = [
+        _("新增 {n}").format(n=counts.get("created", 0)),
+        _("更新 {n}").format(n=counts.get("updated", 0)),
+        _("未变 {n}").format(n=counts.get("unchanged", 0)),
+    ]
+    if counts.get("ended"):
+        parts.append(_("减少 {n}").format(n=counts["ended"]))
+    return f"  {_(ENTITY_LABELS.get(entity, entity))}：" + "，".join(parts)
+
+
+def summary_lines(result: Any) -> list[str]:
+    lines: list[str] = []
+    issues = result.issues
+    if result.status == BatchStatus.LOADED:
+        lines.append(
+            _("已导入 {name}（{year} 年度，批次 {batch}）").format(
+                name=result.file_name, year=result.year, batch=result.batch_id
+            )
+        )
+    elif result.status == BatchStatus.REJECTED:
+        lines.append(_("文件 {name} 有错误，已拒绝，数据库未做任何修改。").format(name=result.file_name))
+    else:
+        lines.append(_("检查完成（未写入）：{name}（{year} 年度）").format(name=result.file_name, year=result.year))
+    for sheet in result.sheets:
+        lines.append(
+            _("工作表“{sheet}”（{title}）：读取 {rows} 行，跳过空行和合计行 {skipped} 行").format(
+                sheet=sheet.sheet, title=sheet.title, rows=sheet.rows, skipped=sheet.skipped
+            )
+        )
+        for entity, counts in sheet.counts.items():
+            lines.append(count_line(entity, counts))
+        if sheet.rejected:
+            lines.append(_("  有错误的户：{n}").format(n=sheet.rejected))
+    if result.ended:
+        lines.append(
+            _("以下 {n} 名成员在重新导入的文件中已无记录，已按“其他转出”减少（未删除）：").format(n=len(result.ended))
+        )
+        for code, name in result.ended[:FIRST_ERRORS]:
+            lines.append(f"  {code} {name}")
+        if len(result.ended) > FIRST_ERRORS:
+            lines.append("  …")
+    if issues.error_count:
+        lines.append(_("错误共 {n} 处：").format(n=issues.error_count))
+        for _kind, label, n in issues.by_kind():
+            lines.append(f"  {label}：{n}")
+        lines.append(_("前 {n} 处错误：").format(n=min(FIRST_ERRORS, issues.error_count)))
+        for issue in issues.errors[:FIRST_ERRORS]:
+            lines.append(f"  {issue}")
+    if issues.warning_count:
+        lines.append(_("提醒共 {n} 处：").format(n=issues.warning_count))
+        for issue in issues.warnings[:FIRST_ERRORS]:
+            if issue.severity == "warning":
+                lines.append(f"  {issue}")
+    return lines

@@ -1,0 +1,67 @@
+"""Set-based loading and reading: COPY on PostgreSQL, executemany on SQLite.
+
+The ORM is 15–25× slower than COPY for bulk rows (ARCHITECTURE.md); these helpers keep the
+million-row paths of comparison and re-check out of it.
+"""
+
+# ruff: noqa: S608 — SQL is built from model table names (_meta), never from input; values are parameters.
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import islice
+from typing import Any
+
+import polars as pl
+from django.db import connection
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, chunk: int = 50000) -> int:
+    """Insert plain tuples (values in column order; JSON columns as JSON text), `chunk` rows
+    at a time. Each chunk is taken from `rows` before it is written, so a generator that reads
+    the database while producing rows never runs a query in the middle of a COPY."""
+    count = 0
+    it = iter(rows)
+    while batch := list(islice(it, chunk)):
+        _write(table, columns, batch)
+        count += len(batch)
+    return count
+
+
+def _write(table: str, columns: Sequence[str], batch: list[Sequence[Any]]) -> None:
+    with connection.cursor() as c:
+        if connection.vendor == "postgresql":
+            with c.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in batch:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            c.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", batch)
+
+
+def insert_frame(table: str, frame: pl.DataFrame, *, extra: dict[str, Any] | None = None) -> int:
+    """Insert a polars frame whose column names are the table's; `extra` adds constant columns."""
+    if extra:
+        frame = frame.with_columns([pl.lit(v).alias(k) for k, v in extra.items()])
+    if frame.height == 0:
+        return 0
+    if connection.vendor == "postgresql":
+        cols = ", ".join(frame.columns)
+        with connection.cursor() as c, c.cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
+            # Quoting every field keeps empty strings empty (an unquoted empty field is NULL).
+            for part in frame.iter_slices(100000):
+                copy.write(part.write_csv(include_header=False, quote_style="always", null_value=""))
+        return frame.height
+    return insert_rows(table, frame.columns, frame.iter_rows())
+
+
+def fetch_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Run a query and return its rows as a frame with the given column names and types."""
+    with connection.cursor() as c:
+        c.execute(sql, params)
+        rows = c.fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)

@@ -1,0 +1,184 @@
+"""Reading applications, findings, lists and re-checks — always through the user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from fupin.accounts.scoping import scope_paths
+from fupin.identification.models import (
+    Application,
+    Assessment,
+    ComparisonList,
+    Finding,
+    NeedsCheck,
+    PolicyVersion,
+    Recheck,
+)
+from fupin.identification.models.workflow import CLOSED_STEPS, NOTICE_STEPS
+from fupin.identification.selectors.policy import policies_for_regions
+from fupin.regions.models import Region
+from fupin.registry.models import Member
+
+DEFAULT_OVERDUE_DAYS = 15
+
+
+def holds(user: Any, perm: str) -> bool:
+    """Whether the user holds `perm` on any region (for pages that are not about one object)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return bool(scope_paths(user, perm))
+
+
+def _head_name() -> Subquery:
+    head = Member.objects.filter(household=OuterRef("household_id"), relation="01", ended_on__isnull=True)
+    return Subquery(head.values("name")[:1])
+
+
+def application_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Application]:
+    filters = filters or {}
+    qs = (
+        Application.objects.for_user(user, "view")
+        .select_related("household__region", "proposed_by")
+        .annotate(head_name=_head_name())
+    )
+    if step := filters.get("step"):
+        qs = qs.filter(step=step) if step != "open" else qs.exclude(step__in=CLOSED_STEPS)
+    if kind := filters.get("kind"):
+        qs = qs.filter(kind=kind)
+    if region := filters.get("region"):
+        qs = qs.filter(household__region__path__startswith=region.path)
+    if filters.get("overdue"):
+        qs = qs.filter(overdue_q(qs))
+    return qs.order_by("step_since", "pk")
+
+
+def overdue_days_by_region(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """(region id, year) → the policy's `step_overdue_days` (a default when no policy applies)."""
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for region_id, year in pairs:
+        by_year[year].add(region_id)
+    out: dict[tuple[int, int], int] = {}
+    for year, region_ids in by_year.items():
+        policies = policies_for_regions(regions=Region.objects.filter(pk__in=region_ids), year=year)
+        for region_id, p in policies.items():
+            out[(region_id, year)] = p.step_overdue_days if p else DEFAULT_OVERDUE_DAYS
+    return out
+
+
+def overdue_q(qs: QuerySet[Application]) -> Q:
+    """Open applications whose notice period is over, or whose step has waited longer than the
+    policy's limit for their region and year."""
+    today, now = timezone.localdate(), timezone.now()
+    open_apps = qs.exclude(step__in=CLOSED_STEPS)
+    pairs = set(open_apps.values_list("household__region_id", "year").distinct())
+    by_days: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pair, days in overdue_days_by_region(pairs).items():
+        by_days[days].append(pair)
+    q = Q(step__in=NOTICE_STEPS, notice_until__lt=today)
+    for days, group in by_days.items():
+        for region_id, year in group:
+            q |= Q(household__region_id=region_id, year=year, step_since__lt=now - dt.timedelta(days=days))
+    return q & ~Q(step__in=CLOSED_STEPS)
+
+
+def mark_overdue(apps: list[Application]) -> None:
+    """Set `notice_over`, `waiting_days` and `overdue` on each open application of a page."""
+    today, now = timezone.localdate(), timezone.now()
+    limits = overdue_days_by_region({(a.household.region_id, a.year) for a in apps if a.is_open})
+    for a in apps:
+        a.waiting_days = (now - a.step_since).days
+        a.notice_over = bool(a.in_notice and a.notice_until and a.notice_until < today)
+        limit = limits.get((a.household.region_id, a.year), DEFAULT_OVERDUE_DAYS)
+        a.overdue_limit = limit
+        a.overdue = a.is_open and (a.notice_over or a.waiting_days > limit)
+
+
+def application_get(*, user: Any, pk: int) -> Application:
+    return (
+        Application.objects.for_user(user, "view")
+        .select_related("household__region", "proposed_by", "comparison", "member")
+        .annotate(head_name=_head_name())
+        .get(pk=pk)
+    )
+
+
+def notice_applications(*, user: Any, region: Region, stage: str) -> QuerySet[Application]:
+    """Applications of `region` (a village) in a notice stage, for the printable notice."""
+    qs = (
+        Application.objects.for_user(user, "view")
+        .filter(household__region__path__startswith=region.path)
+        .select_related("household__region")
+        .annotate(head_name=_head_name())
+    )
+    if stage == "announcement":
+        recent = timezone.localdate() - dt.timedelta(days=30)
+        return qs.filter(Q(step="announcement") | Q(step="done", announced_on__gte=recent)).order_by("kind", "pk")
+    return qs.filter(step=stage).order_by("kind", "pk")
+
+
+def finding_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Finding]:
+    filters = filters or {}
+    qs = Finding.objects.for_user(user, "view").select_related(
+        "region", "household", "member", "other_member__household", "comparison"
+    )
+    status = filters.get("status", "open")
+    if status and status != "all":
+        qs = qs.filter(status=status)
+    for name in ("kind", "list_kind"):
+        if value := filters.get(name):
+            qs = qs.filter(**{name: value})
+    if region := filters.get("region"):
+        qs = qs.filter(region__path__startswith=region.path)
+    if recheck := filters.get("recheck"):
+        qs = qs.filter(recheck_id=recheck)
+    if comparison := filters.get("comparison"):
+        qs = qs.filter(comparison_id=comparison)
+    return qs.order_by("region__path", "household_id", "pk")
+
+
+def finding_get(*, user: Any, pk: int) -> Finding:
+    return (
+        Finding.objects.for_user(user, "view")
+        .select_related(
+            "region",
+            "household__region",
+            "member",
+            "other_member__household",
+            "comparison",
+            "row",
+            "application",
+            "decided_by",
+            "recheck",
+        )
+        .get(pk=pk)
+    )
+
+
+def comparison_list(*, user: Any) -> QuerySet[ComparisonList]:
+    return ComparisonList.objects.for_user(user, "view").select_related("region", "uploaded_by", "job")
+
+
+def recheck_list(*, user: Any) -> QuerySet[Recheck]:
+    return Recheck.objects.for_user(user, "view").select_related("region", "started_by", "job")
+
+
+def household_assessments(*, user: Any, household: Any) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.for_user(user, "view")
+        .filter(household=household)
+        .select_related("policy", "created_by")
+        .order_by("-created", "-id")
+    )
+
+
+def household_needs(*, user: Any, household: Any) -> QuerySet[NeedsCheck]:
+    return NeedsCheck.objects.for_user(user, "view").filter(household=household).select_related("checked_by")
+
+
+def policy_versions() -> QuerySet[PolicyVersion]:
+    return PolicyVersion.objects.select_related("created_by", "supersedes")

@@ -1,0 +1,251 @@
+"""Data comparison (大数据比对): store a department list and match it against the registry.
+
+Matching is one SQL statement per direction over the whole registry under the list's region
+(a hash join on the ID number, never a query per row):
+
+- 死亡人员: every active member of an open household → a finding (a death ends the member
+  only when the township confirms it);
+- 低保对象 / 特困人员 / 残疾人 (应纳尽纳): a person in a household that is not registered →
+  one candidate application per household, waiting for the village to take it up;
+- every other kind (四类人员, 医疗费用结算, other): an active member of a registered household →
+  a finding.
+
+Findings and candidates are derived records created in bulk by one logged run (the list's
+own change-log entry); they change nothing in the registry.
+"""
+
+# ruff: noqa: S608 — SQL is built from model table names (_meta), never from input; values are parameters.
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.core.changelog import Context, log_create
+from fupin.core.errors import ApplicationError
+from fupin.core.jobs import Progress
+from fupin.identification.bulk import insert_frame, table
+from fupin.identification.choices import (
+    INCLUSION_KINDS,
+    ApplicationKind,
+    ApplicationOrigin,
+    FindingKind,
+    FindingStatus,
+    ListKind,
+    Step,
+)
+from fupin.identification.lists import ListData, ListProblem, read_list
+from fupin.identification.models import Application, ComparisonList, ComparisonRow, Finding, Recheck
+from fupin.identification.models.workflow import CLOSED_STEPS
+from fupin.identification.selectors.policy import latest_policy_year
+from fupin.regions.models import Region
+from fupin.registry.models import Household, Member
+from fupin.registry.services.common import check_scope
+
+ADD = "identification.add_comparisonlist"
+
+
+def list_kind_parse(kind: str, name: str = "") -> tuple[str, str]:
+    """(code, display name) from a code (`vehicle`) or a label (`机动车登记`); `other` needs a
+    name. Anything else is refused with the list of known kinds."""
+    text, name = (kind or "").strip(), (name or "").strip()
+    labels = {str(label): value for value, label in ListKind.choices}
+    code = text if text in ListKind.values else labels.get(text)
+    if code is None:
+        known = "、".join(f"{v}（{label}）" for v, label in ListKind.choices)
+        raise ValidationError(
+            {
+                "kind": _("未知的名单类型“{kind}”。可选：{known}；其他类型请用 other 并填写名单名称").format(
+                    kind=text, known=known
+                )
+            }
+        )
+    if code == ListKind.OTHER:
+        if not name:
+            raise ValidationError({"kind_name": _("“其他”类型的名单须填写名单名称（如：村干部及亲属）")})
+        return code, name[:50]
+    return code, name[:50] or str(ListKind(code).label)
+
+
+@transaction.atomic
+def comparison_load(
+    *,
+    ctx: Context,
+    region: Region,
+    kind: str,
+    kind_name: str,
+    data: ListData,
+    job: Any = None,
+    progress: Progress | None = None,
+) -> ComparisonList:
+    """Store a validated list (its valid rows, counts and problems) for matching now and in
+    every later re-check. Refuses a list without a single valid ID number."""
+    region = Region.objects.get(pk=region.pk)
+    check_scope(ctx, ADD, region)
+    if data.rows_valid == 0:
+        raise ValidationError(
+            {
+                "file": _("名单中没有有效的证件号码（共 {n} 行，无效 {bad} 行）").format(
+                    n=data.rows_total, bad=data.invalid_count
+                )
+            }
+        )
+    c = ComparisonList.objects.create(
+        region=region,
+        kind=kind,
+        kind_name=kind_name,
+        file_name=data.file_name[:200],
+        columns=data.columns,
+        rows_total=data.rows_total,
+        rows_valid=data.rows_valid,
+        invalid_count=data.invalid_count,
+        duplicate_count=data.duplicate_count,
+        problems=data.problems(),
+        uploaded_by=ctx.actor if ctx.actor is not None and ctx.actor.pk else None,
+        job=job,
+    )
+    if progress:
+        progress.step(_("保存名单 {n} 行").format(n=data.rows_valid))
+    insert_frame(table(ComparisonRow), data.frame, extra={"comparison_id": c.pk})
+    log_create(ctx, c)
+    return c
+
+
+def _scope_sql(alias: str = "g") -> str:
+    return f"{alias}.path LIKE %s"
+
+
+def comparison_match(*, comparison: ComparisonList, recheck: Recheck | None = None) -> dict[str, int]:
+    """Match a stored list against the registry as it is now; returns and stores the counts.
+    Matching the same list again files no lead twice (findings carry a fingerprint)."""
+    c = comparison
+    t = {
+        "row": table(ComparisonRow),
+        "member": table(Member),
+        "household": table(Household),
+        "region": table(Region),
+        "finding": table(Finding),
+        "application": table(Application),
+    }
+    prefix = Region.objects.values_list("path", flat=True).get(pk=c.region_id) + "%"
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            f"""SELECT COUNT(DISTINCT r.id_number) FROM {t["row"]} r
+                JOIN {t["member"]} m ON m.id_number = r.id_number AND m.ended_on IS NULL
+                JOIN {t["household"]} h ON h.id = m.household_id AND h.closed_on IS NULL
+                JOIN {t["region"]} g ON g.id = h.region_id
+                WHERE r.comparison_id = %s AND {_scope_sql()}""",
+            [c.pk, prefix],
+        )
+        matched = cur.fetchone()[0]
+        cur.execute(f"SELECT COUNT(DISTINCT id_number) FROM {t['row']} WHERE comparison_id = %s", [c.pk])
+        distinct_ids = cur.fetchone()[0]
+        findings = candidates = 0
+        if c.kind in INCLUSION_KINDS:
+            closed = ", ".join(f"'{s}'" for s in CLOSED_STEPS)
+            year = recheck.year if recheck is not None else latest_policy_year()
+            cur.execute(
+                f"""INSERT INTO {t["application"]} (household_id, kind, origin, year, attribute, main_cause,
+                        other_causes, standard, reason, step, step_since, proposed_by_id, comparison_id,
+                        member_id, created)
+                    SELECT h.id, %s, %s, %s, '', '', '', '', %s, %s, %s, NULL, %s, MIN(m.id), %s
+                    FROM {t["row"]} r
+                    JOIN {t["member"]} m ON m.id_number = r.id_number AND m.ended_on IS NULL
+                    JOIN {t["household"]} h ON h.id = m.household_id AND h.closed_on IS NULL AND h.registered = %s
+                    JOIN {t["region"]} g ON g.id = h.region_id
+                    WHERE r.comparison_id = %s AND {_scope_sql()}
+                      AND NOT EXISTS (SELECT 1 FROM {t["application"]} a
+                                      WHERE a.household_id = h.id AND a.step NOT IN ({closed}))
+                    GROUP BY h.id
+                    ON CONFLICT DO NOTHING""",
+                [
+                    ApplicationKind.ADMISSION,
+                    ApplicationOrigin.COMPARISON,
+                    year,
+                    _("{kind}名单比对：应纳尽纳候选").format(kind=c.kind_name)[:300],
+                    Step.CANDIDATE,
+                    now,
+                    c.pk,
+                    now,
+                    False,
+                    c.pk,
+                    prefix,
+                ],
+            )
+            candidates = max(cur.rowcount, 0)
+        else:
+            registered = "" if c.kind == ListKind.DEATH else "AND h.registered = %s"
+            params: list[Any] = [
+                FindingKind.LIST_MATCH,
+                c.kind,
+                c.pk,
+                recheck.pk if recheck else None,
+                f"L{c.pk}:",
+                FindingStatus.OPEN,
+                now,
+            ]
+            params += ([True] if registered else []) + [c.pk, prefix]
+            cur.execute(
+                f"""INSERT INTO {t["finding"]} (region_id, kind, household_id, member_id, other_member_id, list_kind,
+                        comparison_id, row_id, recheck_id, evidence, fingerprint, status, note, decided_by_id,
+                        decided_at, application_id, created)
+                    SELECT h.region_id, %s, h.id, m.id, NULL, %s, %s, r.id, %s, '{{}}',
+                           %s || CAST(m.id AS VARCHAR(20)), %s, '', NULL, NULL, NULL, %s
+                    FROM {t["row"]} r
+                    JOIN {t["member"]} m ON m.id_number = r.id_number AND m.ended_on IS NULL
+                    JOIN {t["household"]} h ON h.id = m.household_id AND h.closed_on IS NULL {registered}
+                    JOIN {t["region"]} g ON g.id = h.region_id
+                    WHERE r.comparison_id = %s AND {_scope_sql()}
+                    ON CONFLICT DO NOTHING""",
+                params,
+            )
+            findings = max(cur.rowcount, 0)
+    counts = {"matched": matched, "unmatched": distinct_ids - matched, "findings": findings, "candidates": candidates}
+    ComparisonList.objects.filter(pk=c.pk).update(
+        matched=matched,
+        unmatched=distinct_ids - matched,
+        findings=Finding.objects.filter(comparison=c).count() if findings else c.findings,
+        candidates=Application.objects.filter(comparison=c).count() if candidates else c.candidates,
+    )
+    return counts
+
+
+def comparison_run_file(
+    *,
+    ctx: Context,
+    path: Path,
+    file_name: str,
+    region: Region,
+    kind: str,
+    kind_name: str = "",
+    job: Any = None,
+    progress: Progress | None = None,
+) -> ComparisonList:
+    """Read, store and match one uploaded list (the `compare` job and `fupin compare`).
+    A list that cannot be used at all raises ApplicationError with the reason; nothing is
+    stored then."""
+    kind, kind_name = list_kind_parse(kind, kind_name)
+    if progress:
+        progress.step(_("读取名单 {name}").format(name=file_name))
+    try:
+        data = read_list(path, file_name=file_name)
+    except ListProblem as exc:
+        raise ApplicationError(exc.message) from exc
+    with transaction.atomic():
+        try:
+            c = comparison_load(
+                ctx=ctx, region=region, kind=kind, kind_name=kind_name, data=data, job=job, progress=progress
+            )
+        except ValidationError as exc:
+            raise ApplicationError("；".join(exc.messages)) from exc
+        if progress:
+            progress.step(_("与农户库比对"))
+        comparison_match(comparison=c)
+    c.refresh_from_db()
+    return c

@@ -1,0 +1,244 @@
+"""The verification queue (findings), department lists and re-check campaigns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fupin.accounts.scoping import regions_for_user, user_can
+from fupin.core.jobs import job_enqueue
+from fupin.identification.choices import FindingKind, FindingStatus, ListKind
+from fupin.identification.forms import ComparisonForm, FindingDecideForm, RecheckForm, add_service_errors
+from fupin.identification.lists import ListProblem, read_list
+from fupin.identification.selectors.workflow import (
+    comparison_list,
+    finding_get,
+    finding_list,
+    holds,
+    recheck_list,
+)
+from fupin.identification.services.comparison import list_kind_parse
+from fupin.identification.services.findings import PAIR_KINDS, finding_decide
+from fupin.identification.services.recheck import RUN, recheck_start
+from fupin.identification.views.common import form_context, require, run_service, scoped_get
+from fupin.registry.models import Member
+from fupin.utils.masking import mask_id
+
+SENSITIVE = "registry.view_sensitive_household"
+
+
+@login_required
+@require_GET
+def finding_list_view(request: HttpRequest) -> HttpResponse:
+    require(request, "identification.view_finding")
+    g = request.GET
+    filters: dict[str, Any] = {
+        "status": g.get("status", FindingStatus.OPEN),
+        "kind": g.get("kind", ""),
+        "list_kind": g.get("list_kind", ""),
+        "recheck": g.get("recheck", "") or None,
+        "comparison": g.get("comparison", "") or None,
+    }
+    for key in ("recheck", "comparison"):
+        if filters[key] and not str(filters[key]).isdigit():
+            filters[key] = None
+    region = None
+    if (rp := g.get("region", "")).isdigit():
+        region = regions_for_user(request.user, "identification.view_finding").filter(pk=rp).first()
+        filters["region"] = region
+    page = Paginator(finding_list(user=request.user, filters=filters), 50).get_page(g.get("page"))
+    for f in page.object_list:
+        f.member_id_shown = mask_id(f.member.id_number) if f.member else ""
+    query = g.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "identification/finding_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "region": region,
+            "kinds": FindingKind.choices,
+            "list_kinds": ListKind.choices,
+            "statuses": FindingStatus.choices,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _decide_form(f: Any, data: Any = None) -> FindingDecideForm:
+    end_choices: list[tuple[int, str]] = []
+    if f.kind in PAIR_KINDS:
+        for m in (f.member, f.other_member):
+            if m is not None and m.ended_on is None:
+                end_choices.append((m.pk, _("{name}（户 {code}）").format(name=m.name, code=m.household.code)))
+    heads = Member.objects.filter(
+        household_id__in={f.household_id, *([f.other_member.household_id] if f.other_member else [])},
+        ended_on__isnull=True,
+    ).exclude(relation="01")
+    head_choices = [
+        (m.pk, _("{name}（户 {code}）").format(name=m.name, code=m.household.code))
+        for m in heads.select_related("household")
+    ]
+    return FindingDecideForm(data, end_choices=end_choices, head_choices=head_choices)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    f = scoped_get(lambda: finding_get(user=request.user, pk=pk))
+    may_decide = f.status == FindingStatus.OPEN and user_can(request.user, "identification.decide_finding", f.region)
+    form = None
+    if request.method == "POST":
+        if not may_decide:
+            raise Http404
+        form = _decide_form(f, request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            members = {
+                m.pk: m
+                for m in Member.objects.filter(
+                    pk__in=[d.get("end_member"), d.get("new_head")]
+                    if any((d.get("end_member"), d.get("new_head")))
+                    else []
+                )
+            }
+            done = run_service(
+                form,
+                lambda: finding_decide(
+                    ctx=form_context(request),
+                    finding=f,
+                    confirmed=d["outcome"] == "confirmed",
+                    note=d["note"],
+                    end_member=members.get(d.get("end_member")),
+                    new_head=members.get(d.get("new_head")),
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("已记录核实结论：{status}").format(status=done.get_status_display()))
+                return redirect("identification:finding_detail", pk=f.pk)
+    elif may_decide:
+        form = _decide_form(f)
+    sensitive = user_can(request.user, SENSITIVE, f.household.region)
+    members = [m for m in (f.member, f.other_member) if m is not None]
+    for m in members:
+        m.id_shown = m.id_number if sensitive else mask_id(m.id_number)
+    return render(
+        request,
+        "identification/finding_detail.html",
+        {
+            "f": f,
+            "form": form,
+            "members": members,
+            "evidence": (f.row.evidence if f.row_id else f.evidence) or {},
+        },
+    )
+
+
+@login_required
+@require_GET
+def comparison_list_view(request: HttpRequest) -> HttpResponse:
+    require(request, "identification.view_comparisonlist")
+    page = Paginator(comparison_list(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "identification/comparison_list.html",
+        {"page": page, "can_upload": holds(request.user, "identification.add_comparisonlist")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comparison_create(request: HttpRequest) -> HttpResponse:
+    require(request, "identification.add_comparisonlist")
+    form = ComparisonForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            kind, name = list_kind_parse(d["kind"], d["kind_name"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            job = _enqueue_upload(request, form, kind, name)
+            if job is not None:
+                messages.success(request, _("名单已上传，正在后台比对"))
+                return redirect("core:job_detail", pk=job.pk)
+    return render(request, "identification/comparison_form.html", {"form": form})
+
+
+def _enqueue_upload(request: HttpRequest, form: ComparisonForm, kind: str, name: str) -> Any:
+    """Check the file's header now (a list without an ID column is refused on the form), then
+    hand the full reading and matching to a background job."""
+    import tempfile
+    from pathlib import Path
+
+    upload = form.cleaned_data["file"]
+    suffix = Path(upload.name).suffix.lower()
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        try:
+            data = read_list(Path(tmp.name), file_name=upload.name)
+        except ListProblem as exc:
+            form.add_error("file", exc.message)
+            return None
+    if data.rows_valid == 0:
+        form.add_error(
+            "file",
+            _("名单中没有有效的证件号码（共 {n} 行，无效 {bad} 行）").format(n=data.rows_total, bad=data.invalid_count),
+        )
+        return None
+    upload.seek(0)
+    return job_enqueue(
+        kind="compare",
+        actor=request.user,
+        input_file=upload,
+        params={"file_name": upload.name, "region_id": form.cleaned_data["region"].pk, "kind": kind, "kind_name": name},
+    )
+
+
+@login_required
+@require_GET
+def comparison_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    c = scoped_get(lambda: comparison_list(user=request.user).get(pk=pk))
+    return render(request, "identification/comparison_detail.html", {"c": c})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recheck_list_view(request: HttpRequest) -> HttpResponse:
+    require(request, "identification.view_recheck")
+    can_run = holds(request.user, RUN)
+    form = RecheckForm(request.POST or None)
+    if request.method == "POST":
+        if not can_run:
+            raise Http404
+        if form.is_valid():
+            r = run_service(form, lambda: recheck_start(ctx=form_context(request), year=form.cleaned_data["year"]))
+            if r is not None:
+                messages.success(request, _("回头看 #{pk}（{year} 年）已开始，在后台运行").format(pk=r.pk, year=r.year))
+                return redirect("identification:recheck_detail", pk=r.pk)
+    page = Paginator(recheck_list(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "identification/recheck_list.html", {"page": page, "form": form, "can_run": can_run})
+
+
+@login_required
+@require_GET
+def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    r = scoped_get(lambda: recheck_list(user=request.user).get(pk=pk))
+    visible = set(regions_for_user(request.user, "identification.view_finding").values_list("pk", flat=True))
+    townships = [t for t in r.summary.get("townships", []) if t["id"] in visible or request.user.is_superuser]
+    return render(
+        request,
+        "identification/recheck_detail.html",
+        {"r": r, "townships": townships, "totals": r.summary.get("totals", {}), "kinds": dict(FindingKind.choices)},
+    )

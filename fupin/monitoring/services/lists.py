@@ -1,0 +1,75 @@
+"""Uploading a department list: the file is read and checked whole before it is kept."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.core.changelog import Context
+from fupin.monitoring.choices import ListKind
+from fupin.monitoring.models import DepartmentList
+from fupin.monitoring.screening.reader import ListError, read_list
+from fupin.monitoring.services.common import actor_of, log_new
+from fupin.regions.models import Region
+from fupin.registry.services.common import check_scope
+
+MAX_TITLE = 200
+
+
+def _as_path(upload: Any) -> tuple[Path, bool]:
+    """A filesystem path for the upload (a temporary copy when it lives in memory)."""
+    if hasattr(upload, "temporary_file_path"):
+        return Path(upload.temporary_file_path()), False
+    if isinstance(upload, Path):
+        return upload, False
+    suffix = Path(getattr(upload, "name", "") or "list.csv").suffix
+    tmp = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)  # noqa: SIM115 — closed below, removed by caller
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+        tmp.write(chunk)
+    tmp.close()
+    return Path(tmp.name), True
+
+
+@transaction.atomic
+def department_list_upload(
+    *, ctx: Context, region: Region, kind: str, year: int, upload: Any, filename: str, title: str = ""
+) -> tuple[DepartmentList, list[str]]:
+    """Check and keep a list (medical settlements, disaster or accident victims) for screening.
+    Returns the list and the reader's warnings; a file that cannot be read raises
+    ValidationError with every problem (and nothing is kept)."""
+    region = Region.objects.get(pk=region.pk)
+    check_scope(ctx, "monitoring.add_departmentlist", region)
+    if kind not in ListKind.values:
+        kinds = "、".join(str(k.label) for k in ListKind)
+        raise ValidationError({"kind": _("请选择名单类型（{kinds}）").format(kinds=kinds)})
+    if not 2014 <= year <= timezone.localdate().year + 1:
+        raise ValidationError({"year": _("年度 {y} 不正确").format(y=year)})
+    path, temporary = _as_path(upload)
+    try:
+        try:
+            read = read_list(path, kind=kind, filename=filename)
+        except ListError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+        title = (title or "").strip() or f"{year} {ListKind(kind).label} {filename}"
+        dl = DepartmentList(kind=kind, year=year, region=region, original_name=filename[:255], title=title[:MAX_TITLE],
+                            rows=read.rows, uploaded_by=actor_of(ctx))
+        with path.open("rb") as fh:
+            dl.file.save(Path(filename).name or "list.csv", File(fh), save=False)
+        buf = io.BytesIO()
+        read.frame.write_parquet(buf)
+        dl.columns_file.save(f"{Path(dl.file.name).stem}.parquet", ContentFile(buf.getvalue()), save=False)
+        dl.save()
+    finally:
+        if temporary:
+            path.unlink(missing_ok=True)
+    log_new(ctx, dl)
+    return dl, read.warnings

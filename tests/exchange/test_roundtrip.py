@@ -1,0 +1,131 @@
+"""Round trip: generated households → import → export → import into an empty registry →
+export again gives the same content (xlsx and CSV)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from fupin.core.models import ObjectChange
+from fupin.exchange.models import ImportBatch
+from fupin.exchange.services.exports import export_households
+from fupin.registry.models import Household, HouseholdStatusEvent, HouseholdYear, Member
+from fupin.utils import idno
+from tests.exchange.helpers import run, write_csv
+
+pytestmark = pytest.mark.django_db
+
+VILLAGES = [("东阳渡街道", "大昌村"), ("东阳渡街道", "光辉村"), ("酃湖乡", "解放村"), ("茶山坳镇", "茶山村")]
+CAUSES = ["因病", "因残", "因学", "缺技术", "缺资金", "其他"]
+money = st.integers(min_value=0, max_value=5_000_000).map(lambda c: f"{c / 100:.2f}")
+yes_no = st.sampled_from(["是", "否", ""])
+
+
+@st.composite
+def households(draw):
+    n = draw(st.integers(min_value=1, max_value=4))
+    result = []
+    for h in range(n):
+        township, village = draw(st.sampled_from(VILLAGES))
+        status = draw(st.sampled_from(["未脱贫", "已脱贫", "返贫"]))
+        identified = draw(st.integers(min_value=2014, max_value=2016))
+        hh = {
+            "县(市、区)": "珠晖区",
+            "乡(镇)": township,
+            "行政村": village,
+            "自然村": "大昌村一组" if village == "大昌村" and draw(st.booleans()) else "",
+            "户编号": f"4304050{h:02d}{draw(st.integers(min_value=0, max_value=10**8)):09d}",
+            "贫困户属性": draw(st.sampled_from(["一般贫困户", "低保贫困户", "特困供养贫困户"])),
+            "主要致贫原因": draw(st.sampled_from(CAUSES)),
+            "其他致贫原因": "、".join(draw(st.lists(st.sampled_from(CAUSES[3:]), max_size=2, unique=True))),
+            "识别标准": draw(st.sampled_from(["国家标准", "省定标准", ""])),
+            "识别年度": str(identified),
+            "脱贫标志": status,
+            "脱贫年度": str(identified + 2) if status != "未脱贫" else "",
+            "返贫年度": str(identified + 3) if status == "返贫" else "",
+            "开户银行": draw(st.sampled_from(["", "农商银行"])),
+            "银行账号": draw(st.sampled_from(["", "6228480012345678"])),
+            "工资性收入": draw(money),
+            "生产经营性收入": draw(money),
+            "财产性收入": draw(money),
+            "转移性收入": draw(money),
+            "生产经营性支出": draw(money),
+            "耕地面积(亩)": draw(st.sampled_from(["", "1.5", "3"])),
+            "是否危房户": draw(yes_no),
+            "危房等级": draw(st.sampled_from(["", "A级", "C级"])),
+            "饮水是否安全": draw(yes_no),
+            "入户路类型": draw(st.sampled_from(["", "水泥路", "泥土路"])),
+            "主要燃料类型": draw(st.sampled_from(["", "柴草"])),
+        }
+        size = draw(st.integers(min_value=1, max_value=4))
+        for p in range(size):
+            born = dt.date(1950 + (h * 7 + p * 13) % 60, 1 + p, 1 + h)
+            student = p >= 2 and draw(st.booleans())
+            works = draw(st.booleans())
+            row = {
+                **hh,
+                "家庭人口数": str(size),
+                "姓名": draw(st.sampled_from(["王大", "李梅", "=SUM(A1)", "张 三"])),
+                "证件号码": idno.make("430405", born, (h * 10 + p) * 2 + 1),
+                "与户主关系": "户主" if p == 0 else draw(st.sampled_from(["配偶", "之子", "之女", "之母"])),
+                "民族": draw(st.sampled_from(["汉族", "瑶族"])),
+                "政治面貌": draw(st.sampled_from(["群众", "中共党员"])),
+                "文化程度": "" if student else draw(st.sampled_from(["小学", "初中", "高中"])),
+                "在校生状况": draw(st.sampled_from(["小学", "七年级"])) if student else "",
+                "健康状况": draw(st.sampled_from(["健康", "长期慢性病", "残疾,患有大病"])),
+                "劳动技能": draw(st.sampled_from(["普通劳动力", "无劳动力", "弱劳动力或半劳动力"])),
+                "务工状况": "省外务工" if works else "",
+                "务工时间(月)": str(draw(st.integers(0, 12))) if works else "",
+                "是否参加大病保险": draw(st.sampled_from(["是", "否"])),
+                "联系电话": draw(st.sampled_from(["", "13812345678"])),
+            }
+            result.append(row)
+    return result
+
+
+def _export_rows(path, fmt: str) -> list[tuple]:
+    ids = list(Household.objects.order_by("code").values_list("id", flat=True))
+    export_households(path, household_ids=ids, fmt=fmt, year=2019)
+    if fmt == "csv":
+        return [tuple(line.split(",")) for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    return list(load_workbook(path).active.iter_rows(values_only=True))
+
+
+def _wipe() -> None:
+    ObjectChange.objects.all().delete()
+    ImportBatch.objects.all().delete()
+    HouseholdStatusEvent.objects.all().delete()
+    HouseholdYear.objects.all().delete()
+    Member.objects.all().delete()
+    Household.objects.all().delete()
+
+
+class _Rollback(Exception):
+    pass
+
+
+@given(rows=households(), fmt=st.sampled_from(["xlsx", "csv"]))
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+def test_export_import_export_gives_the_same_content(regions, tmp_path, rows, fmt):
+    try:
+        with transaction.atomic():
+            loaded = run(write_csv(tmp_path / "in.csv", rows))
+            assert loaded.status == "loaded", [str(i) for i in loaded.issues.items]
+            first = _export_rows(tmp_path / f"one.{fmt}", fmt)
+            assert len(first) == len(rows) + (2 if fmt == "xlsx" else 1)
+            _wipe()
+            again = run(tmp_path / f"one.{fmt}")
+            assert again.status == "loaded", [str(i) for i in again.issues.items]
+            assert again.totals()["members"]["created"] == len(rows)
+            second = _export_rows(tmp_path / f"two.{fmt}", fmt)
+            assert second == first
+            raise _Rollback
+    except _Rollback:
+        pass

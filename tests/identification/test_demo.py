@@ -1,0 +1,36 @@
+"""The demo phase fills every queue through the real services."""
+
+import pytest
+
+from fupin.demo import generator
+from fupin.identification import demo
+from fupin.identification.models import Application, Assessment, ComparisonList, Finding, NeedsCheck, Recheck
+
+
+def test_the_demo_phase(regions, coordinator, reviewer, cadre, monkeypatch):
+    import random
+
+    monkeypatch.setattr(generator, "DEMO_PHASES", [])
+    generator.generate_district(households=400, seed=5, year=2017)
+    from fupin.registry.models import Household
+    from tests.conftest import head_data, make_household
+
+    # The small generated village has few households outside the roll: add some for the cases.
+    for i in range(3):
+        make_household(f"43040501420199{i:02d}", registered=False, head=head_data(name=f"申请人{i}"))
+
+    ctx = generator.DemoContext(change=generator.Context(actor=None), seed=5, year=2017,
+                                household_ids=list(Household.objects.values_list("pk", flat=True)),
+                                users={"cadre": cadre, "township": reviewer, "district": coordinator})
+    counts = demo.populate(rng=random.Random(5), year=2017, ctx=ctx)
+    assert counts["applications"] >= 6 and counts["comparison_lists"] == 3
+    steps = set(Application.objects.values_list("step", flat=True))
+    assert {"applied", "village_notice", "township_review", "district_approval", "announcement"} <= steps
+    assert Application.objects.filter(kind="removal").exists()
+    assert Application.objects.filter(step="village_notice", objections__outcome="open").exists()
+    assert not Application.objects.exclude(step="candidate").filter(proposed_by=None).exists()
+    assert ComparisonList.objects.count() == 3 and Finding.objects.filter(list_kind="vehicle").count() == 4
+    assert Finding.objects.filter(list_kind="death").count() == 2
+    assert Recheck.objects.get().finished is not None
+    assert Assessment.objects.count() == Household.objects.filter(registered=True).count() > 0
+    assert NeedsCheck.objects.exists()
