@@ -51,6 +51,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
     return value
 
 

@@ -25,6 +25,13 @@ JOB_OVERSIGHT = "core.view_job"
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each person lands where their work is: a cadre on their own page, a donor on theirs.
+
+    The reverse one-to-one names (`cadre`, `donor`) keep core free of imports from the apps above."""
+    if getattr(request.user, "cadre", None) is not None:
+        return redirect("assistance:me")
+    if getattr(request.user, "donor", None) is not None:
+        return redirect("assistance:donor_home")
     return redirect("registry:household_list")
 
 

@@ -8,6 +8,7 @@ this, and only in FUPIN_MODE=demo.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -27,3 +28,5 @@ def database_recreate(*, using: str = DEFAULT_DB_ALIAS) -> None:
             for table in tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {qn(table)} CASCADE")
     call_command("migrate", database=using, interactive=False, verbosity=0)
+    # Content types got new ids; nothing may keep using the ones cached before the drop.
+    ContentType.objects.clear_cache()

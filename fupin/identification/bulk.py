@@ -48,9 +48,9 @@ def insert_frame(table: str, frame: pl.DataFrame, *, extra: dict[str, Any] | Non
     if connection.vendor == "postgresql":
         cols = ", ".join(frame.columns)
         with connection.cursor() as c, c.cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
-            # Quoting every field keeps empty strings empty (an unquoted empty field is NULL).
+            # "necessary" quoting writes an empty string as "" and a null as nothing: COPY reads them back the same.
             for part in frame.iter_slices(100000):
-                copy.write(part.write_csv(include_header=False, quote_style="always", null_value=""))
+                copy.write(part.write_csv(include_header=False, quote_style="necessary", null_value=""))
         return frame.height
     return insert_rows(table, frame.columns, frame.iter_rows())
 
@@ -65,3 +65,11 @@ def fetch_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType])
 
 def table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+def db_datetime(value: Any) -> str:
+    """A datetime as the database's own text form, for rows loaded outside the ORM (SQLite
+    keeps Django's 'YYYY-MM-DD HH:MM:SS.ffffff' so that ordering stays consistent)."""
+    if connection.vendor == "sqlite":
+        return str(connection.ops.adapt_datetimefield_value(value))
+    return value.isoformat()

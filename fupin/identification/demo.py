@@ -41,9 +41,16 @@ def _needs(rng: random.Random, year: int, ids: list[int], ctx: Context) -> int:
     today = timezone.localdate()
     checked_on = min(dt.date(year, 10, 15), today)
     rows = [
-        NeedsCheck(household_id=pk, year=year, food_secure=rng.random() > 0.04, clothing_secure=rng.random() > 0.03,
-                   checked_on=checked_on, note="入户核实（演示数据）")
-        for pk in ids if rng.random() < 0.75
+        NeedsCheck(
+            household_id=pk,
+            year=year,
+            food_secure=rng.random() > 0.04,
+            clothing_secure=rng.random() > 0.03,
+            checked_on=checked_on,
+            note="入户核实（演示数据）",
+        )
+        for pk in ids
+        if rng.random() < 0.75
     ]
     NeedsCheck.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
@@ -65,30 +72,49 @@ def _cases(rng: random.Random, year: int, ctx: Context, users: dict[str, Any]) -
     admission = {"attribute": "1", "main_cause": "01", "reason": "家庭成员患大病，收入低于标准（演示）"}
     made = 0
     for i, h in enumerate(outsiders):
-        app = svc.application_propose(ctx=by["cadre"], household=h, kind="admission", year=year,
-                                      data={**admission, "main_cause": rng.choice(["01", "02", "07", "08"])})
+        app = svc.application_propose(
+            ctx=by["cadre"],
+            household=h,
+            kind="admission",
+            year=year,
+            data={**admission, "main_cause": rng.choice(["01", "02", "07", "08"])},
+        )
         made += 1
         if i < 2:
             continue  # waiting for the democratic appraisal
         recent = i == 2
         app = svc.appraisal_record(
-            ctx=by["township"], application=app, meeting_date=today if recent else long_ago, representatives=31,
-            present=27, votes_for=24, votes_against=2, notice_from=today if recent else long_ago)
+            ctx=by["township"],
+            application=app,
+            meeting_date=today if recent else long_ago,
+            representatives=31,
+            present=27,
+            votes_for=24,
+            votes_against=2,
+            notice_from=today if recent else long_ago,
+        )
         if recent:
-            svc.objection_record(ctx=by["township"], application=app, raised_by_name="村民（匿名）",
-                                 content="反映该户在城区有门面出租（演示）")
+            svc.objection_record(
+                ctx=by["township"],
+                application=app,
+                raised_by_name="村民（匿名）",
+                content="反映该户在城区有门面出租（演示）",
+            )
             continue  # in its first notice, with an objection to answer
         app = svc.notice_close(ctx=by["township"], application=app, passed=True, comment="公示期满无异议")
         if i == 3:
             continue  # waiting for the township review
-        app = svc.township_review(ctx=by["township"], application=app, passed=True, notice_from=long_ago + dt.timedelta(days=8))
+        app = svc.township_review(
+            ctx=by["township"], application=app, passed=True, notice_from=long_ago + dt.timedelta(days=8)
+        )
         app = svc.notice_close(ctx=by["township"], application=app, passed=True, comment="第二次公示无异议")
         if i == 4:
             continue  # waiting for the district's approval
         svc.district_approve(ctx=by["district"], application=app, passed=True, comment="经比对无异常")
     for h in registered:
-        svc.application_propose(ctx=by["cadre"], household=h, kind="removal", year=year,
-                                data={"reason": "家庭成员为财政供养人员（演示）"})
+        svc.application_propose(
+            ctx=by["cadre"], household=h, kind="removal", year=year, data={"reason": "家庭成员为财政供养人员（演示）"}
+        )
         made += 1
     return made
 
@@ -105,26 +131,51 @@ def _lists(rng: random.Random, year: int, ctx: Context) -> int:
     district = Region.objects.filter(code="430405").first()
     if district is None:
         return 0
-    registered = list(Member.objects.filter(ended_on__isnull=True, household__registered=True)
-                      .order_by("pk").values_list("name", "id_number")[:4000])
-    outsiders = list(Member.objects.filter(ended_on__isnull=True, household__registered=False)
-                     .order_by("pk").values_list("name", "id_number")[:4000])
+    registered = list(
+        Member.objects.filter(ended_on__isnull=True, household__registered=True)
+        .order_by("pk")
+        .values_list("name", "id_number")[:4000]
+    )
+    outsiders = list(
+        Member.objects.filter(ended_on__isnull=True, household__registered=False)
+        .order_by("pk")
+        .values_list("name", "id_number")[:4000]
+    )
     if not registered:
         return 0
 
     def strangers(n: int) -> list[tuple[str, str]]:
-        return [("某某", idno.make("430405", dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15000)),
-                                  rng.randrange(0, 999))) for _ in range(n)]
+        return [
+            (
+                "某某",
+                idno.make(
+                    "430405", dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15000)), rng.randrange(0, 999)
+                ),
+            )
+            for _ in range(n)
+        ]
 
     specs = [
-        ("vehicle", "姓名,证件号码,车牌号,车辆类型",
-         [(n, i, f"湘D{rng.randrange(10000, 99999)},小型轿车") for n, i in rng.sample(registered, min(4, len(registered)))]
-         + [(n, i, f"湘D{rng.randrange(10000, 99999)},小型轿车") for n, i in strangers(40)]),
-        ("dibao", "姓名,证件号码,低保证号",
-         [(n, i, f"DB{rng.randrange(100000, 999999)}") for n, i in rng.sample(outsiders, min(3, len(outsiders)))]
-         + [(n, i, f"DB{rng.randrange(100000, 999999)}") for n, i in strangers(20)]),
-        ("death", "姓名,证件号码,死亡日期",
-         [(n, i, f"{year}-0{rng.randrange(1, 9)}-1{rng.randrange(0, 9)}") for n, i in rng.sample(registered, 2)]),
+        (
+            "vehicle",
+            "姓名,证件号码,车牌号,车辆类型",
+            [
+                (n, i, f"湘D{rng.randrange(10000, 99999)},小型轿车")
+                for n, i in rng.sample(registered, min(4, len(registered)))
+            ]
+            + [(n, i, f"湘D{rng.randrange(10000, 99999)},小型轿车") for n, i in strangers(40)],
+        ),
+        (
+            "dibao",
+            "姓名,证件号码,低保证号",
+            [(n, i, f"DB{rng.randrange(100000, 999999)}") for n, i in rng.sample(outsiders, min(3, len(outsiders)))]
+            + [(n, i, f"DB{rng.randrange(100000, 999999)}") for n, i in strangers(20)],
+        ),
+        (
+            "death",
+            "姓名,证件号码,死亡日期",
+            [(n, i, f"{year}-0{rng.randrange(1, 9)}-1{rng.randrange(0, 9)}") for n, i in rng.sample(registered, 2)],
+        ),
     ]
     loaded = 0
     for kind, header, rows in specs:

@@ -109,7 +109,22 @@ class RuleResult(NamedTuple):
     detail: dict[str, Any] = {}
 
     def as_json(self) -> dict[str, Any]:
-        return {"criterion": self.criterion, "outcome": self.outcome, **self.detail}
+        """The stored form: every key of the criterion present (null when not applicable), so
+        that a result reads the same whether one household or a whole district was assessed."""
+        keys = DETAIL_KEYS[self.criterion]
+        return {"criterion": str(self.criterion), "outcome": str(self.outcome), **{k: self.detail.get(k) for k in keys}}
+
+
+# The detail keys each criterion stores (see RuleResult.as_json and rules_bulk).
+DETAIL_KEYS: dict[str, tuple[str, ...]] = {
+    "income": ("year", "line", "value", "reason"),
+    "food": ("reason",),
+    "clothing": ("reason",),
+    "education": ("out_of_school", "excused"),
+    "medical": ("uninsured", "reason"),
+    "housing": ("grade", "reason"),
+    "water": ("reason",),
+}
 
 
 def rule_income(s: HouseholdSnapshot, p: PolicyParams) -> RuleResult:
@@ -153,7 +168,7 @@ def rule_education(s: HouseholdSnapshot, p: PolicyParams) -> RuleResult:
 def rule_medical(s: HouseholdSnapshot, p: PolicyParams) -> RuleResult:
     """Every member in 城乡居民基本医疗保险 and 大病保险."""
     if not s.members:
-        return RuleResult(Criterion.MEDICAL, UNKNOWN, {"reason": "no_members"})
+        return RuleResult(Criterion.MEDICAL, UNKNOWN, {"uninsured": [], "reason": "no_members"})
     missing = [m.name for m in s.members if not (m.ins_medical and m.ins_serious_illness)]
     return RuleResult(Criterion.MEDICAL, NOT_MET if missing else MET, {"uninsured": missing})
 
@@ -165,7 +180,7 @@ def rule_housing(s: HouseholdSnapshot, p: PolicyParams) -> RuleResult:
         return RuleResult(Criterion.HOUSING, NOT_MET, {"grade": grade})
     if grade in SAFE_GRADES or s.dangerous_house is False:
         return RuleResult(Criterion.HOUSING, MET, {"grade": grade})
-    return RuleResult(Criterion.HOUSING, UNKNOWN, {"reason": "not_recorded"})
+    return RuleResult(Criterion.HOUSING, UNKNOWN, {"grade": grade, "reason": "not_recorded"})
 
 
 def rule_water(s: HouseholdSnapshot, p: PolicyParams) -> RuleResult:

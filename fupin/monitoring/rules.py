@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,21 @@ from fupin.monitoring.choices import EliminationMethod, RiskKind
 from fupin.utils.money import fmt
 
 MET, NOT_MET, UNKNOWN = idr.MET, idr.NOT_MET, idr.UNKNOWN
-RuleResult = idr.RuleResult
+
+
+class Result(NamedTuple):
+    """A result of one of this module's rules (identification's have their own type with the
+    same shape: criterion, outcome, as_json())."""
+
+    criterion: str
+    outcome: str
+    detail: dict[str, Any] = {}  # noqa: RUF012 — never mutated; NamedTuple defaults are shared
+
+    def as_json(self) -> dict[str, Any]:
+        return {"criterion": self.criterion, "outcome": str(self.outcome), **self.detail}
+
+
+RuleResult = Result | idr.RuleResult
 
 # 劳动技能 codes that count as labour (普通, 技能, 弱/半劳动力); 丧失 and 无 do not.
 LABOUR_CODES = frozenset({"1", "2", "5"})
@@ -68,12 +82,12 @@ def passed(results: list[RuleResult] | list[dict[str, Any]]) -> bool:
 # ---------------------------------------------------------------- exit
 
 
-def rule_registration(*, identified_year: int | None, year: int) -> RuleResult:
+def rule_registration(*, identified_year: int | None, year: int) -> Result:
     """A household identified in a year cannot exit in that same year."""
     if identified_year is None:
-        return RuleResult("registration", UNKNOWN, {"year": year})
+        return Result("registration", UNKNOWN, {"year": year})
     ok = identified_year < year
-    return RuleResult("registration", MET if ok else NOT_MET, {"identified_year": identified_year, "year": year})
+    return Result("registration", MET if ok else NOT_MET, {"identified_year": identified_year, "year": year})
 
 
 def assess_exit(snapshot: idr.HouseholdSnapshot, params: idr.PolicyParams, *,
@@ -145,32 +159,32 @@ class EliminationFacts:
     open_alerts: int = 0
 
 
-def rule_labour(has_labour: bool) -> RuleResult:
-    return RuleResult("labour", MET if has_labour else NOT_MET, {"has_labour": has_labour})
+def rule_labour(has_labour: bool) -> Result:
+    return Result("labour", MET if has_labour else NOT_MET, {"has_labour": has_labour})
 
 
-def rule_months(*, identified_on: dt.date, on: dt.date, months: int) -> RuleResult:
+def rule_months(*, identified_on: dt.date, on: dt.date, months: int) -> Result:
     since = add_months(identified_on, months)
-    return RuleResult("months", MET if since <= on else NOT_MET,
+    return Result("months", MET if since <= on else NOT_MET,
                       {"identified_on": identified_on.isoformat(), "months": months, "since": since.isoformat()})
 
 
-def rule_monitoring_income(*, year: int | None, income: Decimal | None, line: Decimal | None) -> RuleResult:
+def rule_monitoring_income(*, year: int | None, income: Decimal | None, line: Decimal | None) -> Result:
     """Stably above the line: strictly above the monitoring line of the latest year."""
     if year is None or income is None:
-        return RuleResult("monitoring_income", UNKNOWN, {"reason": "no_income"})
+        return Result("monitoring_income", UNKNOWN, {"reason": "no_income"})
     if line is None:
-        return RuleResult("monitoring_income", UNKNOWN, {"reason": "no_line", "year": year})
-    return RuleResult("monitoring_income", MET if income > line else NOT_MET,
+        return Result("monitoring_income", UNKNOWN, {"reason": "no_line", "year": year})
+    return Result("monitoring_income", MET if income > line else NOT_MET,
                       {"year": year, "value": str(income), "line": str(line)})
 
 
-def rule_new_risk(open_alerts: int) -> RuleResult:
-    return RuleResult("new_risk", NOT_MET if open_alerts else MET, {"open_alerts": open_alerts})
+def rule_new_risk(open_alerts: int) -> Result:
+    return Result("new_risk", NOT_MET if open_alerts else MET, {"open_alerts": open_alerts})
 
 
-def rule_measures(gaps: list[MeasureGap]) -> RuleResult:
-    return RuleResult("measures", NOT_MET if gaps else MET, {"gaps": [g.message for g in gaps]})
+def rule_measures(gaps: list[MeasureGap]) -> Result:
+    return Result("measures", NOT_MET if gaps else MET, {"gaps": [g.message for g in gaps]})
 
 
 def check_elimination(facts: EliminationFacts, *, method: str, min_months: int) -> list[RuleResult]:

@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 
 from fupin.accounts.choices import RoleCode
 from fupin.accounts.models import RoleAssignment, User
-from fupin.demo import generator
 from fupin.demo.users import DEMO_PASSWORD, DEMO_USERS
 from fupin.registry.models import Household
 
@@ -70,15 +69,13 @@ def test_reset_is_refused_outside_a_demo_database(db, settings):
     assert Household.objects.count() == 10
 
 
-def test_reset_empties_a_demo_database_and_loads_again(transactional_db, settings, monkeypatch):
+def test_reset_empties_a_demo_database_and_loads_again(transactional_db, settings):
     # Transactional: --reset drops and re-creates every table for real, which neither
-    # database allows inside a test's transaction.
+    # database allows inside a test's transaction. Starting with a reset also makes the
+    # story independent of what earlier transactional tests left behind.
     settings.FUPIN_MODE = "demo"
-    # The earlier load without phases: an earlier transactional test may have flushed the
-    # seed rows that later phases need; --reset itself brings them back.
-    monkeypatch.setattr(generator, "DEMO_PHASES", [])
-    generator.generate_district(households=10, seed=1)
-    monkeypatch.undo()
+    run("--reset", households=10, seed=1)
+    assert Household.objects.count() == 10
     output = run("--reset", households=12, seed=2)
     assert "已生成 12 户" in output
     assert Household.objects.count() == 12

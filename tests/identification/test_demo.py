@@ -1,7 +1,5 @@
 """The demo phase fills every queue through the real services."""
 
-import pytest
-
 from fupin.demo import generator
 from fupin.identification import demo
 from fupin.identification.models import Application, Assessment, ComparisonList, Finding, NeedsCheck, Recheck
@@ -19,9 +17,13 @@ def test_the_demo_phase(regions, coordinator, reviewer, cadre, monkeypatch):
     for i in range(3):
         make_household(f"43040501420199{i:02d}", registered=False, head=head_data(name=f"申请人{i}"))
 
-    ctx = generator.DemoContext(change=generator.Context(actor=None), seed=5, year=2017,
-                                household_ids=list(Household.objects.values_list("pk", flat=True)),
-                                users={"cadre": cadre, "township": reviewer, "district": coordinator})
+    ctx = generator.DemoContext(
+        change=generator.Context(actor=None),
+        seed=5,
+        year=2017,
+        household_ids=list(Household.objects.values_list("pk", flat=True)),
+        users={"cadre": cadre, "township": reviewer, "district": coordinator},
+    )
     counts = demo.populate(rng=random.Random(5), year=2017, ctx=ctx)
     assert counts["applications"] >= 6 and counts["comparison_lists"] == 3
     steps = set(Application.objects.values_list("step", flat=True))

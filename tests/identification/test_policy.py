@@ -15,8 +15,11 @@ from tests.conftest import DACHANG, DISTRICT, SYSTEM
 
 
 def test_the_seed_holds_the_lines_of_the_spec(db):
-    lines = dict(PolicyVersion.objects.filter(region__isnull=True, poverty_line__isnull=False)
-                 .values_list("year", "poverty_line"))
+    lines = dict(
+        PolicyVersion.objects.filter(region__isnull=True, poverty_line__isnull=False).values_list(
+            "year", "poverty_line"
+        )
+    )
     assert lines == {2013: 2736, 2014: 2800, 2015: 2855, 2016: 3146, 2017: 3335, 2018: 3535, 2019: 3747, 2020: 4000}
     assert not PolicyVersion.objects.get(year=2017, region__isnull=True).verified
     assert PolicyVersion.objects.get(year=2013, region__isnull=True).verified
@@ -46,23 +49,35 @@ def test_no_policy_names_the_year_and_the_region(regions):
 def test_a_change_is_a_new_version_and_the_old_one_stays(regions, coordinator):
     old = PolicyVersion.objects.get(year=2017, region_id=DISTRICT)
     ctx = Context(actor=coordinator)
-    data = {"poverty_line": Decimal("3335"), "floor_standard_monthly": Decimal("280"), "criteria": ["income"],
-            "verified": True}
-    new = policy_version_create(ctx=ctx, year=2017, region=regions[DISTRICT], effective_from=dt.date(2017, 1, 1),
-                                data=data, supersedes=old)
+    data = {
+        "poverty_line": Decimal("3335"),
+        "floor_standard_monthly": Decimal("280"),
+        "criteria": ["income"],
+        "verified": True,
+    }
+    new = policy_version_create(
+        ctx=ctx, year=2017, region=regions[DISTRICT], effective_from=dt.date(2017, 1, 1), data=data, supersedes=old
+    )
     assert policy_for(region=regions[DACHANG], year=2017) == new
     assert PolicyVersion.objects.get(pk=old.pk).floor_standard_monthly == 270
     with pytest.raises(ApplicationError, match="已被替代"):
-        policy_version_create(ctx=ctx, year=2017, region=regions[DISTRICT], effective_from=dt.date(2017, 1, 1),
-                              data=data, supersedes=old)
+        policy_version_create(
+            ctx=ctx, year=2017, region=regions[DISTRICT], effective_from=dt.date(2017, 1, 1), data=data, supersedes=old
+        )
     with pytest.raises(ApplicationError, match="同一生效日期"):
-        policy_version_create(ctx=ctx, year=2017, region=regions[DISTRICT], effective_from=dt.date(2017, 1, 1),
-                              data=data)
+        policy_version_create(
+            ctx=ctx, year=2017, region=regions[DISTRICT], effective_from=dt.date(2017, 1, 1), data=data
+        )
 
 
 def test_a_later_effective_date_applies_only_from_that_date(regions):
-    later = policy_version_create(ctx=SYSTEM, year=2017, region=regions[DISTRICT], effective_from=dt.date(2017, 7, 1),
-                                  data={"poverty_line": Decimal("3400"), "criteria": ["income"]})
+    later = policy_version_create(
+        ctx=SYSTEM,
+        year=2017,
+        region=regions[DISTRICT],
+        effective_from=dt.date(2017, 7, 1),
+        data={"poverty_line": Decimal("3400"), "criteria": ["income"]},
+    )
     assert policy_for(region=regions[DACHANG], year=2017, on=dt.date(2017, 6, 30)).poverty_line == 3335
     assert policy_for(region=regions[DACHANG], year=2017, on=dt.date(2017, 7, 1)) == later
 
@@ -70,18 +85,25 @@ def test_a_later_effective_date_applies_only_from_that_date(regions):
 def test_who_may_change_policy(regions, coordinator, cadre):
     data = {"poverty_line": Decimal("3000"), "criteria": ["income"]}
     with pytest.raises(ApplicationError, match="全国默认"):
-        policy_version_create(ctx=Context(actor=coordinator), year=2024, region=None,
-                              effective_from=dt.date(2024, 1, 1), data=data)
+        policy_version_create(
+            ctx=Context(actor=coordinator), year=2024, region=None, effective_from=dt.date(2024, 1, 1), data=data
+        )
     with pytest.raises(ApplicationError, match="权限"):
-        policy_version_create(ctx=Context(actor=cadre), year=2024, region=regions[DISTRICT],
-                              effective_from=dt.date(2024, 1, 1), data=data)
+        policy_version_create(
+            ctx=Context(actor=cadre), year=2024, region=regions[DISTRICT], effective_from=dt.date(2024, 1, 1), data=data
+        )
 
 
 def test_bad_values_are_refused_with_reasons(regions):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:
-        policy_version_create(ctx=SYSTEM, year=2024, region=regions[DACHANG], effective_from=dt.date(2024, 1, 1),
-                              data={"criteria": ["income", "luck"], "notice_days": 5})
+        policy_version_create(
+            ctx=SYSTEM,
+            year=2024,
+            region=regions[DACHANG],
+            effective_from=dt.date(2024, 1, 1),
+            data={"criteria": ["income", "luck"], "notice_days": 5},
+        )
     errors = exc.value.message_dict
     assert set(errors) == {"region", "poverty_line", "criteria", "notice_days"}

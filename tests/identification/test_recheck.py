@@ -118,27 +118,72 @@ def test_the_recheck_assesses_every_registered_household_and_flags_those_above_t
 
 
 def test_bulk_and_single_assessments_agree(regions):
-    from fupin.identification.services.assessments import assessment_run
+    """The column-wise rules of the re-check store exactly what the per-household rules store,
+    over households that exercise every branch."""
+    import random
 
-    h = poor_household("4304050142010001", registered=True, income="3000")
-    member_add(
-        ctx=SYSTEM,
-        household=h,
-        data=head_data(
-            name="小明", relation="03", education="", school_status="01", id_number=new_id(dt.date(2008, 1, 1))
-        ),
-    )
-    household_year_save(
-        ctx=SYSTEM,
-        household=h,
-        year=2017,
-        data={"wage_income": Decimal("9000"), "house_grade": "C", "water_safe": True},
-    )
-    single = assessment_run(ctx=SYSTEM, household=h, year=2017)
+    from fupin.identification.services.assessments import assessment_run, needs_check_record
+
+    rng = random.Random(4)
+    households = []
+    for i in range(30):
+        h = make_household(
+            f"43040501420103{i:02d}",
+            head=head_data(
+                name=f"户主{i}",
+                ins_medical=rng.random() < 0.8,
+                ins_serious_illness=rng.random() < 0.8,
+                health=rng.choice(["01", "02,04", "03"]),
+            ),
+        )
+        for k in range(rng.randrange(0, 3)):
+            born = dt.date(rng.choice([2000, 2002, 2005, 2010, 2011, 2012, 2016]), rng.randrange(1, 13), 1)
+            in_school = rng.random() < 0.5
+            member_add(
+                ctx=SYSTEM,
+                household=h,
+                data=head_data(
+                    name=f"子{i}{k}",
+                    relation="03",
+                    id_number=new_id(born),
+                    education="" if in_school else "02",
+                    school_status="03" if in_school else "",
+                    health=rng.choice(["01", "04"]),
+                    ins_medical=rng.random() < 0.9,
+                    ins_serious_illness=True,
+                ),
+            )
+        if rng.random() < 0.8:
+            household_year_save(
+                ctx=SYSTEM,
+                household=h,
+                year=2017,
+                data={
+                    "wage_income": Decimal(rng.choice(["3335", "3334.99", "100.5", "12000"])),
+                    "production_cost": Decimal(rng.choice(["0", "0", "20000"])),
+                    "house_grade": rng.choice(["", "A", "B", "C", "D", "9"]),
+                    "dangerous_house": rng.choice([None, True, False]),
+                    "water_safe": rng.choice([None, True, False]),
+                    "water_difficult": rng.choice([None, True, False]),
+                },
+            )
+        if rng.random() < 0.6:
+            needs_check_record(
+                ctx=SYSTEM, household=h, year=2017, food_secure=rng.random() < 0.8, clothing_secure=rng.random() < 0.8
+            )
+        households.append(h)
+    clean = poor_household("4304050142010399", registered=True, income="9000")
+    needs_check_record(ctx=SYSTEM, household=clean, year=2017, food_secure=True, clothing_secure=True)
+    households.append(clean)
+    singles = {h.pk: assessment_run(ctx=SYSTEM, household=h, year=2017) for h in households}
     recheck, _ = run_recheck()
-    bulk = Assessment.objects.get(recheck=recheck, household=h)
-    assert (bulk.results, bulk.outcome, bulk.policy_id) == (single.results, single.outcome, single.policy_id)
-    assert bulk.inputs == single.inputs
+    bulk = {a.household_id: a for a in Assessment.objects.filter(recheck=recheck)}
+    assert set(bulk) == set(singles)
+    for pk, single in singles.items():
+        b = bulk[pk]
+        assert (b.results, b.outcome, b.policy_id) == (single.results, single.outcome, single.policy_id), pk
+        assert b.inputs == single.inputs, pk
+    assert len({a.outcome for a in bulk.values()}) == 3
 
 
 def test_the_recheck_command(regions, capsys):

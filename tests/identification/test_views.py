@@ -2,18 +2,14 @@
 
 import datetime as dt
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from fupin.core.changelog import Context
 from fupin.identification.models import Application, Assessment, PolicyVersion
 from fupin.identification.services.applications import (
-    appraisal_record,
     application_propose,
-    district_approve,
-    notice_close,
-    township_review,
+    appraisal_record,
 )
 from fupin.registry.services import household_update
 from tests.conftest import SYSTEM, head_data
@@ -29,10 +25,19 @@ def client_for(user):
 def test_every_page_renders_for_the_district_office(regions, coordinator, cadre):
     h = poor_household()
     c = client_for(coordinator)
-    for name, kwargs in [("index", None), ("policy_list", None), ("policy_create", None),
-                         ("application_list", None), ("finding_list", None), ("comparison_list", None),
-                         ("comparison_create", None), ("recheck_list", None), ("household", {"pk": h.pk}),
-                         ("application_create", {"pk": h.pk}), ("notice", {"region_pk": h.region_id})]:
+    for name, kwargs in [
+        ("index", None),
+        ("policy_list", None),
+        ("policy_create", None),
+        ("application_list", None),
+        ("finding_list", None),
+        ("comparison_list", None),
+        ("comparison_create", None),
+        ("recheck_list", None),
+        ("household", {"pk": h.pk}),
+        ("application_create", {"pk": h.pk}),
+        ("notice", {"region_pk": h.region_id}),
+    ]:
         response = c.get(reverse(f"identification:{name}", kwargs=kwargs))
         assert response.status_code == 200, name
 
@@ -56,14 +61,21 @@ def test_assessing_a_year_without_policy_says_so(regions, cadre):
 def test_the_cadre_proposes_through_the_form_and_cannot_approve_it(regions, cadre, second_cadre):
     h = poor_household()
     c = client_for(cadre)
-    response = c.post(reverse("identification:application_create", args=[h.pk]),
-                      {"kind": "admission", "year": 2017, "attribute": "1", "main_cause": "01", "standard": "1"})
+    response = c.post(
+        reverse("identification:application_create", args=[h.pk]),
+        {"kind": "admission", "year": 2017, "attribute": "1", "main_cause": "01", "standard": "1"},
+    )
     app = Application.objects.get(household=h)
     assert response.status_code == 302 and app.proposed_by == cadre
     page = c.get(reverse("identification:application_detail", args=[app.pk])).content.decode()
     assert "您是本申请的提出人" in page
-    step = {"meeting_date": dt.date.today().isoformat(), "representatives": 30, "present": 25, "votes_for": 20,
-            "votes_against": 2}
+    step = {
+        "meeting_date": dt.date.today().isoformat(),
+        "representatives": 30,
+        "present": 25,
+        "votes_for": 20,
+        "votes_against": 2,
+    }
     refused = c.post(reverse("identification:application_step", args=[app.pk]), step)
     assert refused.status_code == 200 and "提出人" in refused.content.decode()
     ok = client_for(second_cadre).post(reverse("identification:application_step", args=[app.pk]), step)
@@ -76,16 +88,36 @@ def test_the_public_notice_shows_no_personal_data(regions, cadre, second_cadre, 
     head = head_data(name="王秀英", phone="13987654321", health="03", ins_medical=True)
     h = poor_household(head=head)
     household_update(ctx=SYSTEM, household=h, data={"phone": phone, "bank_name": "农商银行", "bank_account": account})
-    app = application_propose(ctx=Context(actor=cadre), household=h, kind="admission", year=2017,
-                              data={"attribute": "2", "main_cause": "01"})
-    appraisal_record(ctx=Context(actor=second_cadre), application=app, meeting_date=dt.date.today(),
-                     representatives=20, present=18, votes_for=15, votes_against=1)
+    app = application_propose(
+        ctx=Context(actor=cadre), household=h, kind="admission", year=2017, data={"attribute": "2", "main_cause": "01"}
+    )
+    appraisal_record(
+        ctx=Context(actor=second_cadre),
+        application=app,
+        meeting_date=dt.date.today(),
+        representatives=20,
+        present=18,
+        votes_for=15,
+        votes_against=1,
+    )
     id_number = h.members.get().id_number
-    html = client_for(leader).get(
-        reverse("identification:notice", args=[h.region_id]) + "?stage=village_notice").content.decode()
+    html = (
+        client_for(leader)
+        .get(reverse("identification:notice", args=[h.region_id]) + "?stage=village_notice")
+        .content.decode()
+    )
     assert "王秀英" in html and "大昌村" in html and "低保贫困户" in html and "因病" in html
-    for secret in (id_number, id_number[-4:] + "<", id_number[:6] + "*", phone, phone[-4:], account[-4:], "13987654321",
-                   "患有大病", "农商银行"):
+    for secret in (
+        id_number,
+        id_number[-4:] + "<",
+        id_number[:6] + "*",
+        phone,
+        phone[-4:],
+        account[-4:],
+        "13987654321",
+        "患有大病",
+        "农商银行",
+    ):
         assert secret not in html, secret
     assert "****" not in html  # not even masked forms of personal fields
 
@@ -99,10 +131,18 @@ def test_the_queue_marks_overdue_steps(regions, cadre, second_cadre, reviewer, c
     import time_machine
 
     h = poor_household()
-    app = application_propose(ctx=Context(actor=cadre), household=h, kind="admission", year=2017,
-                              data={"attribute": "1", "main_cause": "01"})
-    appraisal_record(ctx=Context(actor=second_cadre), application=app, meeting_date=dt.date.today(),
-                     representatives=20, present=18, votes_for=15, votes_against=1)
+    app = application_propose(
+        ctx=Context(actor=cadre), household=h, kind="admission", year=2017, data={"attribute": "1", "main_cause": "01"}
+    )
+    appraisal_record(
+        ctx=Context(actor=second_cadre),
+        application=app,
+        meeting_date=dt.date.today(),
+        representatives=20,
+        present=18,
+        votes_for=15,
+        votes_against=1,
+    )
     c = client_for(coordinator)
     assert "row-overdue" not in c.get(reverse("identification:application_list")).content.decode()
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=9)):
@@ -115,9 +155,19 @@ def test_the_queue_marks_overdue_steps(regions, cadre, second_cadre, reviewer, c
 def test_the_policy_page_inserts_a_new_version_and_keeps_the_old(regions, coordinator, cadre):
     c = client_for(coordinator)
     old = PolicyVersion.objects.get(year=2017, region_id="430405")
-    data = {"year": 2017, "region": regions["430405"].pk, "effective_from": "2017-01-01", "poverty_line": "3335",
-            "floor_standard_monthly": "275", "criteria": ["income", "housing", "water"], "notice_days": 7,
-            "step_overdue_days": 10, "note": "核实后调整", "verified": "on", "from": old.pk}
+    data = {
+        "year": 2017,
+        "region": regions["430405"].pk,
+        "effective_from": "2017-01-01",
+        "poverty_line": "3335",
+        "floor_standard_monthly": "275",
+        "criteria": ["income", "housing", "water"],
+        "notice_days": 7,
+        "step_overdue_days": 10,
+        "note": "核实后调整",
+        "verified": "on",
+        "from": old.pk,
+    }
     response = c.post(reverse("identification:policy_create") + f"?from={old.pk}", data)
     assert response.status_code == 302
     new = PolicyVersion.objects.get(supersedes=old)
@@ -129,7 +179,9 @@ def test_the_policy_page_inserts_a_new_version_and_keeps_the_old(regions, coordi
     assert client_for(cadre).get(reverse("identification:policy_create")).status_code == 404
 
 
-def test_the_recheck_button_runs_the_campaign_in_the_background(regions, coordinator, django_capture_on_commit_callbacks):
+def test_the_recheck_button_runs_the_campaign_in_the_background(
+    regions, coordinator, django_capture_on_commit_callbacks
+):
     poor_household(registered=True, income="9000")
     c = client_for(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,8 +199,9 @@ def test_uploading_a_list_without_id_column_is_refused_on_the_form(regions, coor
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     f = SimpleUploadedFile("cars.csv", "姓名,车牌号\n张三,湘D1\n".encode())
-    response = client_for(coordinator).post(reverse("identification:comparison_create"),
-                                            {"file": f, "kind": "vehicle", "region": regions["430405"].pk})
+    response = client_for(coordinator).post(
+        reverse("identification:comparison_create"), {"file": f, "kind": "vehicle", "region": regions["430405"].pk}
+    )
     assert response.status_code == 200 and "没有“证件号码”列" in response.content.decode()
 
 
@@ -159,8 +212,9 @@ def test_uploading_a_list_runs_the_comparison(regions, coordinator, django_captu
     number = h.members.get().id_number
     f = SimpleUploadedFile("cars.csv", f"姓名,证件号码,车牌号\n张三,{number},湘D1\n".encode("gb18030"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(coordinator).post(reverse("identification:comparison_create"),
-                                                {"file": f, "kind": "vehicle", "region": regions["430405"].pk})
+        response = client_for(coordinator).post(
+            reverse("identification:comparison_create"), {"file": f, "kind": "vehicle", "region": regions["430405"].pk}
+        )
     assert response.status_code == 302
     from fupin.identification.models import ComparisonList, Finding
 

@@ -24,7 +24,10 @@ class Assessment(models.Model):
     # A re-check writes one row per registered household: only (household, year) and the
     # re-check are indexed.
     household = models.ForeignKey(
-        Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="identification_assessments",
+        Household,
+        verbose_name=_("农户"),
+        on_delete=models.PROTECT,
+        related_name="identification_assessments",
         db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("年度"))

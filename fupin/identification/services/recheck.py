@@ -14,12 +14,11 @@ The run is one transaction: a failure leaves nothing half-written.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from typing import Any
 
+import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,12 +27,12 @@ from fupin.accounts.scoping import scope_paths
 from fupin.core.changelog import Context, log_create
 from fupin.core.errors import ApplicationError
 from fupin.core.jobs import Progress
-from fupin.identification import rules
-from fupin.identification.bulk import insert_rows, table
-from fupin.identification.choices import Criterion, FindingKind, FindingStatus, RuleOutcome, Step
-from fupin.identification.models import Application, Assessment, ComparisonList, Finding, Recheck
+from fupin.identification.bulk import db_datetime, insert_frame, table
+from fupin.identification.choices import FindingKind, FindingStatus, Step
+from fupin.identification.models import Application, Assessment, ComparisonList, Finding, PolicyVersion, Recheck
+from fupin.identification.rules_bulk import CRITERIA, evaluate_frame
 from fupin.identification.selectors.policy import latest_policy_year, policies_for_regions
-from fupin.identification.selectors.snapshots import policy_params, registered_snapshots
+from fupin.identification.selectors.snapshots import registered_frames
 from fupin.identification.services.comparison import comparison_match
 from fupin.identification.services.duplicates import duplicates_find
 from fupin.regions.choices import RegionLevel
@@ -44,36 +43,6 @@ from fupin.registry.services.common import check_scope
 
 RUN = "identification.run_recheck"
 STILL_POOR = (PovertyStatus.NOT_EXITED, PovertyStatus.RETURNED)
-ASSESSMENT_COLUMNS = (
-    "household_id",
-    "year",
-    "policy_id",
-    "inputs",
-    "results",
-    "outcome",
-    "recheck_id",
-    "created_by_id",
-    "created",
-)
-FINDING_COLUMNS = (
-    "region_id",
-    "kind",
-    "household_id",
-    "member_id",
-    "other_member_id",
-    "list_kind",
-    "comparison_id",
-    "row_id",
-    "recheck_id",
-    "evidence",
-    "fingerprint",
-    "status",
-    "note",
-    "decided_by_id",
-    "decided_at",
-    "application_id",
-    "created",
-)
 
 
 def common_region() -> Region:
@@ -118,93 +87,104 @@ def recheck_create(*, ctx: Context, year: int | None = None, region: Region | No
     return r
 
 
-def _rule_finding(status: str, results: list[rules.RuleResult]) -> bool:
-    """Still counted poor, yet income reaches the line and nothing else fails."""
-    if status not in STILL_POOR:
-        return False
-    by = {r.criterion: r.outcome for r in results}
-    return by.get(Criterion.INCOME) == RuleOutcome.MET and RuleOutcome.NOT_MET not in by.values()
+def _policy_frame(recheck: Recheck) -> tuple[pl.DataFrame, dict[int, PolicyVersion]]:
+    """region id → the applicable version, as a frame for rules_bulk (villages and groups)."""
+    places = Region.objects.filter(path__startswith=recheck.region.path, level__gte=RegionLevel.VILLAGE)
+    chosen = {pk: p for pk, p in policies_for_regions(regions=places, year=recheck.year).items() if p is not None}
+    rows = [
+        {
+            "region_id": pk,
+            "policy_id": p.pk,
+            "line": None if p.poverty_line is None else str(p.poverty_line),
+            **{f"c_{c}": p.applies(c) for c in CRITERIA},
+        }
+        for pk, p in chosen.items()
+    ]
+    schema = {
+        "region_id": pl.Int64,
+        "policy_id": pl.Int64,
+        "line": pl.String,
+        **{f"c_{c}": pl.Boolean for c in CRITERIA},
+    }
+    return pl.DataFrame(rows, schema=schema), chosen
 
 
 class _RuleStage:
-    """Assess every registered household; stream assessment rows to the loader."""
+    """Assess every registered household in columns and load the assessments in bulk."""
 
     def __init__(self, recheck: Recheck, progress: Progress) -> None:
         self.recheck, self.progress = recheck, progress
         self.outcomes: dict[int, Counter] = defaultdict(Counter)  # region id → outcome counts
-        self.findings: list[tuple] = []
         self.no_policy = 0
-        villages = Region.objects.filter(path__startswith=recheck.region.path, level__gte=RegionLevel.VILLAGE)
-        self.policies = {
-            pk: (p, policy_params(p)) if p else None
-            for pk, p in policies_for_regions(regions=villages, year=recheck.year).items()
-        }
-        existing = Finding.objects.filter(fingerprint__startswith=f"R{recheck.year}:").values_list(
-            "fingerprint", flat=True
-        )
-        self.existing = set(existing)
+        self.findings = 0
 
-    def rows(self) -> Iterator[tuple]:
-        r, now = self.recheck, timezone.now()
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
-        n = 0
-        for region_id, status, snap in registered_snapshots(region=r.region, year=r.year):
-            n += 1
-            if n % 5000 == 0:
-                self.progress.advance(5000)
-            chosen = self.policies.get(region_id)
-            if chosen is None:
-                self.no_policy += 1
-                self.outcomes[region_id]["no_policy"] += 1
-                continue
-            policy, params = chosen
-            results = rules.evaluate(snap, params)
-            outcome = rules.outcome(results)
-            self.outcomes[region_id][outcome] += 1
-            if _rule_finding(status, results):
-                fp = f"R{r.year}:{snap.household_id}"
-                if fp not in self.existing:
-                    income = results[0].detail
-                    self.findings.append(
-                        (
-                            region_id,
-                            FindingKind.RULE,
-                            snap.household_id,
-                            None,
-                            None,
-                            "",
-                            None,
-                            None,
-                            r.pk,
-                            dumps(
-                                {
-                                    "year": r.year,
-                                    "value": income.get("value"),
-                                    "line": income.get("line"),
-                                    "policy": policy.pk,
-                                }
-                            ),
-                            fp,
-                            FindingStatus.OPEN,
-                            "",
-                            None,
-                            None,
-                            None,
-                            now,
-                        )
-                    )
-            yield (
-                snap.household_id,
-                r.year,
-                policy.pk,
-                dumps(snap.as_inputs()),
-                dumps([x.as_json() for x in results]),
-                outcome,
-                r.pk,
-                r.started_by_id,
-                now,
-            )
-        self.progress.advance(n % 5000)
+    def run(self) -> int:
+        r, now = self.recheck, db_datetime(timezone.now())
+        self.progress.step(_("读取建档立卡户"))
+        households, members = registered_frames(region=r.region, year=r.year)
+        policies, _chosen = _policy_frame(r)
+        self.progress.step(_("评估识别条件：{n} 户").format(n=households.height))
+        result = evaluate_frame(households, members, policies, year=r.year)
+        self.no_policy = households.height - result.height
+        for region_id, outcome, n in result.group_by("region_id", "outcome").len().iter_rows():
+            self.outcomes[region_id][outcome] += n
+        missing = households.join(policies.select("region_id"), on="region_id", how="anti")
+        for region_id, n in missing.group_by("region_id").len().iter_rows():
+            self.outcomes[region_id]["no_policy"] += n
+        self.progress.step(_("保存评估结果"))
+        assessed = insert_frame(
+            table(Assessment),
+            result.select(
+                "household_id",
+                pl.lit(r.year).alias("year"),
+                "policy_id",
+                "inputs",
+                "results",
+                "outcome",
+                pl.lit(r.pk).alias("recheck_id"),
+                pl.lit(r.started_by_id, pl.Int64).alias("created_by_id"),
+                pl.lit(now).alias("created"),
+            ),
+        )
+        self.progress.advance(households.height)
+        self._findings(result, now)
+        return assessed
+
+    def _findings(self, result: pl.DataFrame, now: str) -> None:
+        """Still counted poor, yet income reaches the line and nothing else fails: a lead."""
+        r = self.recheck
+        existing = set(
+            Finding.objects.filter(fingerprint__startswith=f"R{r.year}:").values_list("fingerprint", flat=True)
+        )
+        leads = result.filter(pl.col("rule_finding")).with_columns(
+            (pl.lit(f"R{r.year}:") + pl.col("household_id").cast(pl.String)).alias("fingerprint")
+        )
+        leads = leads.filter(~pl.col("fingerprint").is_in(sorted(existing)))
+        null_int = pl.lit(None, pl.Int64)
+        self.findings = insert_frame(
+            table(Finding),
+            leads.select(
+                "region_id",
+                pl.lit(FindingKind.RULE.value).alias("kind"),
+                "household_id",
+                null_int.alias("member_id"),
+                null_int.alias("other_member_id"),
+                pl.lit("").alias("list_kind"),
+                null_int.alias("comparison_id"),
+                null_int.alias("row_id"),
+                pl.lit(r.pk).alias("recheck_id"),
+                pl.struct(year=pl.lit(r.year), value=pl.col("value"), line=pl.col("line"), policy=pl.col("policy_id"))
+                .struct.json_encode()
+                .alias("evidence"),
+                "fingerprint",
+                pl.lit(FindingStatus.OPEN.value).alias("status"),
+                pl.lit("").alias("note"),
+                null_int.alias("decided_by_id"),
+                pl.lit(None, pl.String).alias("decided_at"),
+                null_int.alias("application_id"),
+                pl.lit(now).alias("created"),
+            ),
+        )
 
 
 def _townships(region: Region) -> list[Region]:
@@ -291,8 +271,7 @@ def recheck_run(*, recheck: Recheck, progress: Progress) -> dict[str, Any]:
         t0 = time.monotonic()
         progress.start(households, _("评估识别条件：{n} 户").format(n=households))
         stage = _RuleStage(r, progress)
-        assessed = insert_rows(table(Assessment), ASSESSMENT_COLUMNS, stage.rows())
-        insert_rows(table(Finding), FINDING_COLUMNS, stage.findings)
+        assessed = stage.run()
         timings["rules"] = round(time.monotonic() - t0, 2)
 
         t0 = time.monotonic()
@@ -317,7 +296,7 @@ def recheck_run(*, recheck: Recheck, progress: Progress) -> dict[str, Any]:
             "households": households,
             "assessed": assessed,
             "no_policy": stage.no_policy,
-            "rule_findings": len(stage.findings),
+            "rule_findings": stage.findings,
             "lists": len(lists),
             "list_findings": matched.get("findings", 0),
             "candidates": matched.get("candidates", 0),

@@ -40,7 +40,7 @@ from fupin.registry.models import Household, HouseholdYear, Member
 from fupin.reports.choices import AuditRule
 from fupin.reports.scope import Scope
 from fupin.reports.selectors.periods import household_in_year_q, year_end
-from fupin.reports.selectors.visits import overdue
+from fupin.reports.selectors.visits import overdue, with_visit_since
 
 Row = tuple[int, int, int | None, str]
 MOBILE = r"^1[0-9]{10}$"
@@ -321,7 +321,7 @@ def no_cadre(ctx: AuditContext) -> Iterator[Row]:
 
 def overdue_visit(ctx: AuditContext) -> Iterator[Row]:
     try:
-        qs = overdue(ctx.registered(), ctx.as_of)
+        qs = with_visit_since(overdue(ctx.registered(), ctx.as_of), ctx.as_of)
     except ApplicationError as exc:
         raise Skip(exc.message) from exc
     rows = qs.values_list("pk", "region_id", "visit_since")  # type: ignore[misc]  # an annotation of overdue()

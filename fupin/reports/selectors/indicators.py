@@ -13,7 +13,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from fupin.assistance.choices import MeasureCategory, MeasureKind, MeasureStatus
 from fupin.assistance.models import Cadre, LinkedUnit, Measure, MeasureItem, Pairing, WorkTeam
@@ -24,7 +25,9 @@ from fupin.reports.scope import Scope, resolve_scope
 from fupin.reports.selectors.periods import (
     GROUPS,
     household_in_year_q,
+    member_active_params,
     member_active_q,
+    member_active_sql,
     status_groups,
     year_end,
     year_start,
@@ -102,23 +105,49 @@ def measure_items(scope: Scope, year: int) -> list[dict[str, Any]]:
         .annotate(households=Count("household_id", distinct=True), amount=Sum("amount"), count=Count("pk"))
         .order_by()
     }
-    # One join member → measure of the household; the beneficiary test keeps household-level
-    # measures for every member and personal ones for their beneficiary only.
-    covered = (
-        scope.filter(Member.objects.filter(member_active_q(year)), "household__region_id")
-        .filter(
-            Q(household__measures__year=year)
-            & (Q(household__measures__beneficiary__isnull=True) | Q(household__measures__beneficiary=F("pk")))
-        )
-        .values("household__measures__item_id")
-        .annotate(persons=Count("pk", distinct=True))
-        .order_by()
-    )
-    for r in covered:
-        item_id = r["household__measures__item_id"]
+    for item_id, persons in covered_persons(scope, year).items():
         if item_id in rows:
-            rows[item_id]["persons"] = r["persons"]
+            rows[item_id]["persons"] = persons
     return list(rows.values())
+
+
+def covered_persons(scope: Scope, year: int) -> dict[int, int]:
+    """Distinct persons covered per item: for household-level measures, the active members of
+    each distinct (item, household) pair — a member belongs to one household, so a plain
+    COUNT is already distinct —, plus the beneficiaries of personal measures whose household
+    has no household-level measure of the same item (they are counted there already)."""
+    q = connection.ops.quote_name
+    ms, mb, hh = (q(m._meta.db_table) for m in (Measure, Member, Household))
+    join, where, params = "", "", []
+    if not scope.everything:
+        ids = scope.region_ids or [0]
+        join = f" JOIN {hh} h ON h.id = ms.household_id"
+        where = f" AND h.region_id IN ({', '.join(['%s'] * len(ids))})"
+        params = list(ids)
+    active_m, active_b = member_active_sql("m"), member_active_sql("b")
+    # Table names from model metadata and placeholders only: no input reaches the SQL text.
+    household_level = (  # noqa: S608
+        f"WITH hm AS (SELECT DISTINCT ms.item_id, ms.household_id FROM {ms} ms{join}"
+        f" WHERE ms.year = %s AND ms.beneficiary_id IS NULL{where})"
+        f" SELECT hm.item_id, COUNT(*) FROM hm JOIN {mb} m ON m.household_id = hm.household_id"
+        f" WHERE {active_m} GROUP BY hm.item_id"
+    )
+    personal = (  # noqa: S608
+        f"SELECT ms.item_id, COUNT(DISTINCT ms.beneficiary_id) FROM {ms} ms"
+        f" JOIN {mb} b ON b.id = ms.beneficiary_id{join}"
+        f" WHERE ms.year = %s AND {active_b}{where} AND NOT EXISTS (SELECT 1 FROM {ms} m2"
+        f" WHERE m2.household_id = ms.household_id AND m2.item_id = ms.item_id AND m2.year = ms.year"
+        f" AND m2.beneficiary_id IS NULL) GROUP BY ms.item_id"
+    )
+    counts: dict[int, int] = defaultdict(int)
+    with connection.cursor() as cur:
+        cur.execute(household_level, [year, *params, *member_active_params(year)])
+        for item_id, n in cur.fetchall():
+            counts[item_id] += n
+        cur.execute(personal, [year, *member_active_params(year), *params])
+        for item_id, n in cur.fetchall():
+            counts[item_id] += n
+    return dict(counts)
 
 
 def measure_facts(scope: Scope, year: int) -> dict[str, Any]:
