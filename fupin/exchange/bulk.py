@@ -153,7 +153,7 @@ def fetch(
             frames.append(frame_of(cur.fetchall(), schema))
     if not frames:
         return frame_of([], schema)
-    return pl.concat(frames, how="vertical_relaxed")
+    return pl.concat(frames, how="vertical_relaxed", rechunk=False)
 
 
 def fetch_all(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:

@@ -14,9 +14,10 @@ import csv
 import datetime as dt
 import io
 import tempfile
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
@@ -199,16 +200,10 @@ def _read_csv(path: Path) -> list[Grid]:
             try:
                 # Rows above the header (titles) have fewer fields: skip them as raw lines so
                 # that they do not decide the number of columns.
-                frame = pl.read_csv(
-                    source,
-                    has_header=False,
-                    infer_schema=False,
-                    skip_lines=skip,
-                    truncate_ragged_lines=True,
-                    quote_char='"',
-                    low_memory=True,
-                )
+                frame = _read_csv_blocks(Path(source), skip, compact)
                 break
+            except UnicodeDecodeError:
+                continue
             except pl.exceptions.ComputeError as exc:
                 if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
                     raise FileProblem(_("CSV 文件无法解析：{error}").format(error=str(exc)[:200])) from exc
@@ -216,18 +211,63 @@ def _read_csv(path: Path) -> list[Grid]:
                 raise FileProblem(_("CSV 文件无法解析：{error}").format(error=str(exc)[:200])) from exc
         else:
             raise FileProblem(_("无法识别 CSV 文件的字符编码（应为 UTF-8 或 GBK/GB18030）"))
-    # Trim column by column, each replacing its raw text at once (the peak stays one column
-    # above the file); low-cardinality columns become categoricals (4 bytes a cell).
-    for j, name in enumerate(frame.columns):
-        cell = pl.col(name).str.strip_chars(STRIP).replace("", None)
-        frame = (
-            frame.with_columns((cell.cast(pl.Categorical) if j in compact else cell).alias(f"c{j}")).drop(name)
-            if name != f"c{j}"
-            else frame.with_columns(cell.cast(pl.Categorical) if j in compact else cell)
-        )
-    frame = frame.select([f"c{j}" for j in range(frame.width)])
     frame = frame.with_columns(pl.int_range(skip + 1, skip + 1 + frame.height, dtype=pl.Int32).alias("_row"))
     return [Grid(name=path.stem, frame=frame)]
+
+
+BLOCK_BYTES = 32 * 1024 * 1024
+
+
+def _cut(data: bytes, quotes_before: int) -> int:
+    """The end of the last complete CSV record in `data` (a newline outside quotes)."""
+    pos = len(data)
+    while True:
+        pos = data.rfind(b"\n", 0, pos)
+        if pos == -1:
+            return 0
+        if (quotes_before + data.count(b'"', 0, pos)) % 2 == 0:
+            return pos + 1
+
+
+def _read_csv_blocks(source: Path, skip: int, compact: set[int]) -> pl.DataFrame:
+    """Parse the CSV a block of records at a time, trimming every cell and turning
+    low-cardinality columns into categoricals as each block comes: the whole file never sits
+    in memory as text (nor as a memory map), which keeps a million-row import small."""
+    frames: list[pl.DataFrame] = []
+    schema: dict[str, Any] | None = None
+    with source.open("rb") as fh:
+        for _ in range(skip):
+            fh.readline()
+        carry = b""
+        first = True
+        while True:
+            block = fh.read(BLOCK_BYTES)
+            data = carry + block
+            if not data:
+                break
+            cut = len(data) if not block else _cut(data, 0)
+            if cut == 0:
+                carry = data
+                continue
+            part, carry = data[:cut], data[cut:]
+            if first and part.startswith(b"\xef\xbb\xbf"):
+                part = part[3:]
+            first = False
+            part.decode("utf-8")  # raises UnicodeDecodeError: the caller transcodes
+            if schema is None:
+                raw = pl.read_csv(part, has_header=False, infer_schema=False, truncate_ragged_lines=True)
+                schema = {f"c{j}": pl.String for j in range(raw.width)}
+                raw.columns = list(schema)
+            else:
+                raw = pl.read_csv(part, has_header=False, schema=schema, truncate_ragged_lines=True)
+            cells = [pl.col(c).str.strip_chars(STRIP).replace("", None) for c in raw.columns]
+            frames.append(raw.select([(e.cast(pl.Categorical) if j in compact else e) for j, e in enumerate(cells)]))
+            del raw, part
+            if not block:
+                break
+    if not frames:
+        return pl.DataFrame()
+    return pl.concat(frames, rechunk=False)
 
 
 def _compact_positions(rows: Sequence[Sequence[str]], found: tuple[int, int] | None) -> set[int]:

@@ -8,6 +8,8 @@ million-row paths of comparison and re-check out of it.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any
@@ -55,12 +57,30 @@ def insert_frame(table: str, frame: pl.DataFrame, *, extra: dict[str, Any] | Non
     return insert_rows(table, frame.columns, frame.iter_rows())
 
 
-def fetch_frame(sql: str, params: Sequence[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Run a query and return its rows as a frame with the given column names and types."""
+def fetch_frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """Run a query and return its rows as a frame with the given column names and types
+    (COPY … TO STDOUT read by polars on PostgreSQL; fetchall on SQLite). Booleans should be
+    selected as 1/0 so that both paths read the same text."""
+    if connection.vendor == "postgresql":
+        buf = io.BytesIO()
+        with connection.cursor() as c, c.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            for block in copy:
+                buf.write(block)
+        if not buf.tell():
+            return pl.DataFrame(schema=schema)
+        return pl.read_csv(buf.getvalue(), has_header=False, schema=schema)
     with connection.cursor() as c:
         c.execute(sql, params)
         rows = c.fetchall()
+    # SQLite hands dates back as date objects (declared type) or text, depending on the query.
+    dates = {i for i, v in enumerate(schema.values()) if v == pl.Date}
+    if dates:
+        rows = [tuple(_date(v) if i in dates and v is not None else v for i, v in enumerate(r)) for r in rows]
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _date(v: Any) -> dt.date:
+    return v if isinstance(v, dt.date) else dt.date.fromisoformat(v)
 
 
 def table(model: Any) -> str:

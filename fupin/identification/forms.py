@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -63,10 +63,11 @@ class PolicyForm(forms.Form):
     def __init__(self, *args: Any, user: Any, locked: bool = False, **kw: Any) -> None:
         super().__init__(*args, **kw)
         qs = regions_for_user(user, "identification.edit_policy").filter(level__lte=RegionLevel.DISTRICT)
-        self.fields["region"].queryset = qs.order_by("path")
+        region = cast(forms.ModelChoiceField, self.fields["region"])
+        region.queryset = qs.order_by("path")
         if not user.is_superuser:
-            self.fields["region"].required = True
-            self.fields["region"].empty_label = None
+            region.required = True
+            region.empty_label = None
         if locked:
             # A new version of an existing one keeps its year and region.
             for name in ("year", "region"):
@@ -121,6 +122,7 @@ class ApplicationForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
+    year = YearField(required=False, help_text=_("识别年度；留空保持候选的年度"))
     attribute = forms.ChoiceField(label=_("贫困户属性"), choices=Attribute.choices)
     main_cause = forms.ChoiceField(label=_("主要致贫原因"), choices=Cause.choices)
     other_causes = forms.MultipleChoiceField(
@@ -197,8 +199,8 @@ class FindingDecideForm(forms.Form):
         self, *args: Any, end_choices: list[tuple[int, str]], head_choices: list[tuple[int, str]], **kw: Any
     ) -> None:
         super().__init__(*args, **kw)
-        self.fields["end_member"].choices = [("", "—"), *end_choices]
-        self.fields["new_head"].choices = [("", "—"), *head_choices]
+        cast(forms.ChoiceField, self.fields["end_member"]).choices = [("", "—"), *end_choices]
+        cast(forms.ChoiceField, self.fields["new_head"]).choices = [("", "—"), *head_choices]
         if not end_choices:
             del self.fields["end_member"]
         if not head_choices:
@@ -216,7 +218,7 @@ class ComparisonForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         qs = regions_for_user(user, "identification.add_comparisonlist").filter(level__lte=RegionLevel.TOWNSHIP)
-        self.fields["region"].queryset = qs.order_by("path")
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = qs.order_by("path")
         first = qs.order_by("path").first()
         if first is not None:
             self.fields["region"].initial = first.pk

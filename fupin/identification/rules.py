@@ -67,7 +67,8 @@ class HouseholdSnapshot(NamedTuple):
     members: tuple[MemberFacts, ...] = ()
 
     def as_inputs(self) -> dict[str, Any]:
-        """The facts the rules read, JSON-ready, stored with the assessment (no ID numbers)."""
+        """The facts the rules read, JSON-ready, stored with the assessment. Members by id
+        (no names, no ID numbers: a re-check stores one of these per registered household)."""
         return {
             "year": self.year,
             "per_capita_net_income": None if self.per_capita_net_income is None else str(self.per_capita_net_income),
@@ -81,7 +82,6 @@ class HouseholdSnapshot(NamedTuple):
             "members": [
                 {
                     "id": m.member_id,
-                    "name": m.name,
                     "birth_date": m.birth_date.isoformat(),
                     "school": m.school_status,
                     "health": m.health,
@@ -109,10 +109,12 @@ class RuleResult(NamedTuple):
     detail: dict[str, Any] = {}
 
     def as_json(self) -> dict[str, Any]:
-        """The stored form: every key of the criterion present (null when not applicable), so
-        that a result reads the same whether one household or a whole district was assessed."""
+        """The stored form: the criterion's detail keys in a fixed order, those without a value
+        left out, so that a result reads the same whether one household or a whole district
+        was assessed (rules_bulk writes the same shape)."""
         keys = DETAIL_KEYS[self.criterion]
-        return {"criterion": str(self.criterion), "outcome": str(self.outcome), **{k: self.detail.get(k) for k in keys}}
+        detail = {k: self.detail[k] for k in keys if self.detail.get(k) is not None}
+        return {"criterion": str(self.criterion), "outcome": str(self.outcome), **detail}
 
 
 # The detail keys each criterion stores (see RuleResult.as_json and rules_bulk).

@@ -68,7 +68,6 @@ def _member_facts(members: pl.DataFrame, year: int) -> pl.DataFrame:
             uninsured=pl.col("name").filter(pl.col("_uninsured")),
             members=pl.struct(
                 id=pl.col("member_id"),
-                name=pl.col("name"),
                 birth_date=pl.col("birth_date").cast(pl.String),
                 school=pl.col("school_status"),
                 health=pl.col("health"),
@@ -153,7 +152,15 @@ def evaluate_frame(
     }
     parts = [
         pl.when(pl.col(f"c_{c}"))
-        .then(pl.struct(criterion=pl.lit(c), outcome=pl.col(f"o_{c}"), **details[c]).struct.json_encode())
+        .then(
+            pl.struct(
+                [
+                    pl.lit(c).alias("criterion"),
+                    pl.col(f"o_{c}").alias("outcome"),
+                    *[e.alias(k) for k, e in details[c].items()],
+                ]
+            ).struct.json_encode()
+        )
         .otherwise(none)
         for c in CRITERIA
     ]
@@ -178,9 +185,10 @@ def evaluate_frame(
         "region_id",
         "policy_id",
         inputs.alias("inputs"),
-        pl.concat_str(
-            [pl.lit("["), pl.concat_str(parts, separator=",", ignore_nulls=True).fill_null(""), pl.lit("]")]
-        ).alias("results"),
+        pl.concat_str([pl.lit("["), pl.concat_str(parts, separator=",", ignore_nulls=True).fill_null(""), pl.lit("]")])
+        # Detail keys without a value are left out, as RuleResult.as_json leaves them out.
+        .str.replace_all(r',"[a-z_]+":null', "")
+        .alias("results"),
         pl.when(applied_not_met)
         .then(pl.lit("eligible"))
         .when(all_met)

@@ -83,6 +83,7 @@ def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
     if not pool:
         return {"villages": villages}
     rng.shuffle(pool)
+    without_labour = {h.pk for h in pool if not getattr(h, "labour", False)}
     n_objects = max(1, round(len(pool) * OBJECT_SHARE))
     n_alerts = max(1, round(len(pool) * ALERT_SHARE))
     chosen, alerted = pool[:n_objects], pool[n_objects:n_objects + n_alerts]
@@ -95,27 +96,27 @@ def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
             else ObjectType.SUDDEN
         o = MonitoringObject(household=h, object_type=kind, year=on.year, identified_on=on)
         six_months = add_months(on, 6)
-        if h.labour and rng.random() < 0.3 and six_months <= today:
+        if h.pk not in without_labour and rng.random() < 0.3 and six_months <= today:
             o.status, o.eliminated_on = ObjectStatus.ELIMINATED, min(six_months + dt.timedelta(days=20), today)
             o.elimination_method = EliminationMethod.ASSISTED if rng.random() < 0.7 else EliminationMethod.NATURAL
         objects.append(o)
     MonitoringObject.objects.bulk_create(objects, batch_size=500)
     for o in objects:
         kinds = list(dict.fromkeys(rng.sample(RISKS, rng.randint(1, 3))))
-        if not o.household.labour and RiskKind.LABOUR not in kinds:
+        if o.household_id in without_labour and RiskKind.LABOUR not in kinds:
             kinds.append(RiskKind.LABOUR)
         for k in kinds[:5]:
             risks.append(Risk(monitoring_object=o, kind=k, added_on=o.identified_on,
                               disaster_kind=rng.choice(list(DisasterKind)) if k == RiskKind.DISASTER else ""))
         events.append(ObjectEvent(monitoring_object=o, kind=ObjectEventKind.IDENTIFIED, on=o.identified_on,
                                   actor_name="演示数据"))
-        if o.status == ObjectStatus.ELIMINATED:
+        if o.status == ObjectStatus.ELIMINATED and o.eliminated_on is not None:
             events.append(ObjectEvent(monitoring_object=o, kind=ObjectEventKind.ELIMINATION_APPROVED,
                                       on=o.eliminated_on, actor_name="演示数据",
                                       data={"method": o.elimination_method}))
     Risk.objects.bulk_create(risks, batch_size=1000)
     ObjectEvent.objects.bulk_create(events, batch_size=1000)
-    by_pk = {h.pk: h for h in pool}
+    by_pk: dict[int, Household] = {h.pk: h for h in pool}
     _log(ctx, objects, by_pk)
     alerts = []
     sources = [AlertSource.CADRE, AlertSource.SELF_REPORT, AlertSource.DEPARTMENT, AlertSource.INCOME_DROP]

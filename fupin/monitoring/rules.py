@@ -32,7 +32,7 @@ class Result(NamedTuple):
 
     criterion: str
     outcome: str
-    detail: dict[str, Any] = {}  # noqa: RUF012 — never mutated; NamedTuple defaults are shared
+    detail: dict[str, Any] = {}  # never mutated: a NamedTuple default is shared
 
     def as_json(self) -> dict[str, Any]:
         return {"criterion": self.criterion, "outcome": str(self.outcome), **self.detail}
@@ -192,7 +192,7 @@ def check_elimination(facts: EliminationFacts, *, method: str, min_months: int) 
     six months, income stably above the line, no new risk, a measure per risk (帮扶消除), and
     三保障 + 饮水 consolidated. A household without labour never passes: after 综合保障 it
     stays monitored."""
-    results = [
+    results: list[RuleResult] = [
         rule_labour(facts.has_labour),
         rule_months(identified_on=facts.identified_on, on=facts.on, months=min_months),
         rule_monitoring_income(year=facts.income_year, income=facts.monitoring_income, line=facts.monitoring_line),

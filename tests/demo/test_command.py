@@ -36,13 +36,13 @@ def test_demo_loads_the_district_and_prints_every_account(db):
 
 
 def test_the_demo_cadre_sees_only_their_village(db):
-    run(households=200)
+    run(households=80)
     cadre = User.objects.get(username="cadre")
     district = User.objects.get(username="district")
     visible = Household.objects.for_user(cadre, "view")
     assert visible.exists()
     assert {h.region.code[:12] for h in visible.select_related("region")} == {"430405014201"}
-    assert Household.objects.for_user(district, "view").count() == 200
+    assert Household.objects.for_user(district, "view").count() == 80
     assert RoleAssignment.objects.get(user__username="leader").role.code == RoleCode.LEADER
 
 
@@ -71,14 +71,13 @@ def test_reset_is_refused_outside_a_demo_database(db, settings):
 
 def test_reset_empties_a_demo_database_and_loads_again(transactional_db, settings):
     # Transactional: --reset drops and re-creates every table for real, which neither
-    # database allows inside a test's transaction. Starting with a reset also makes the
-    # story independent of what earlier transactional tests left behind.
+    # database allows inside a test's transaction.
     settings.FUPIN_MODE = "demo"
-    run("--reset", households=10, seed=1)
-    assert Household.objects.count() == 10
+    User.objects.create(username="left-over")
     output = run("--reset", households=12, seed=2)
     assert "已生成 12 户" in output
     assert Household.objects.count() == 12
+    assert not User.objects.filter(username="left-over").exists()
     assert User.objects.filter(username="district").count() == 1
 
 

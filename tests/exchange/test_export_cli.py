@@ -34,7 +34,7 @@ def test_cli_export_of_a_region_as_csv_and_xlsx(regions, tmp_path):
         call_command("export", str(tmp_path / "x.xlsx"), "--region", "999999")
 
 
-@given(net=st.integers(min_value=-10**9, max_value=10**9), persons=st.integers(min_value=0, max_value=20))
+@given(net=st.integers(min_value=-(10**9), max_value=10**9), persons=st.integers(min_value=0, max_value=20))
 def test_per_capita_in_cents_is_the_registry_formula(net, persons):
     frame = pl.DataFrame({"net": [net], "persons": [persons]})
     cents = frame.select(per_capita_cents(pl.col("net"), pl.col("persons"))).item()

@@ -221,3 +221,21 @@ def test_uploading_a_list_runs_the_comparison(regions, coordinator, django_captu
     c = ComparisonList.objects.get()
     assert (c.matched, c.findings, c.uploaded_by) == (1, 1, coordinator)
     assert Finding.objects.get().household_id == h.pk
+
+
+def test_the_include_for_the_household_page(regions, cadre, other_cadre):
+    from django.template import Context as TemplateContext
+    from django.template import Template
+    from django.test import RequestFactory
+
+    from fupin.identification.services.assessments import assessment_run
+
+    h = poor_household()
+    assessment_run(ctx=SYSTEM, household=h, year=2017)
+    template = Template("{% load identification %}{% household_assessment h %}")
+    request = RequestFactory().get("/")
+    request.user = cadre
+    html = template.render(TemplateContext({"request": request, "h": h}))
+    assert "人均纯收入 2,950 元，低于 2017 年扶贫标准 3,335 元" in html and "评估与识别申请" in html
+    request.user = other_cadre  # out of scope: no assessment shown
+    assert "人均纯收入" not in template.render(TemplateContext({"request": request, "h": h}))

@@ -256,8 +256,8 @@ def test_withdraw_and_a_candidate_taken_up_by_the_village(db, cadre, second_cadr
     app = Application.objects.create(
         household=h, kind="admission", origin="comparison", year=2017, step=Step.CANDIDATE, step_since=timezone.now()
     )
-    app = application_submit(ctx=ctx(cadre), application=app, data={"attribute": "2", "main_cause": "02"})
-    assert (app.step, app.proposed_by, app.attribute) == (Step.APPLIED, cadre, "2")
+    app = application_submit(ctx=ctx(cadre), application=app, data={"attribute": "2", "main_cause": "02", "year": 2016})
+    assert (app.step, app.proposed_by, app.attribute, app.year) == (Step.APPLIED, cadre, "2", 2016)
     app = application_withdraw(ctx=ctx(cadre), application=app, reason="该户不愿申请")
     assert app.step == Step.WITHDRAWN
     assert list(app.decisions.values_list("decision", flat=True)) == ["submit", "withdraw"]

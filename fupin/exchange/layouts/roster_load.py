@@ -139,12 +139,21 @@ def _values(
 
 
 def _diff(new: pl.DataFrame, old: pl.DataFrame, fields: list[str], key: str = "id") -> tuple[pl.DataFrame, list[str]]:
-    """Rows of `new` (joined to `old` on key) where any field differs; plus the field list."""
-    joined = new.join(old.select([key, *fields]), on=key, suffix="__old")
+    """Rows of `new` (joined to `old` on key) where any field differs; plus the field list.
+
+    The join is filtered as it streams, so a re-import of a million unchanged persons never
+    holds the joined million rows; only changed rows get their per-field flags."""
+    if not fields:
+        return new.clear(), fields
+    differs = pl.any_horizontal([pl.col(f).ne_missing(pl.col(f"{f}__old")) for f in fields])
+    joined = (
+        new.lazy()
+        .join(old.lazy().select([key, *fields]), on=key, suffix="__old")
+        .filter(differs)
+        .collect(engine="streaming")
+    )
     changed = [(pl.col(f).ne_missing(pl.col(f"{f}__old"))).alias(f"__ch_{f}") for f in fields]
-    joined = joined.with_columns(changed)
-    any_changed = pl.any_horizontal([pl.col(f"__ch_{f}") for f in fields]) if fields else pl.lit(False)
-    return joined.filter(any_changed), fields
+    return joined.with_columns(changed), fields
 
 
 def _log_rows(rows: pl.DataFrame, fields: list[str], repr_col: str, related_col: str) -> list:
@@ -340,9 +349,15 @@ class RosterLoader:
         keyed = file_m.join(
             db_m.select("id", "household_id", "id_number"), on=["household_id", "id_number"], how="left"
         )
+        del file_m
         new = keyed.filter(pl.col("id").is_null())
         old = keyed.filter(pl.col("id").is_not_null())
-        gone = db_m.join(file_m.select("household_id", "id_number"), on=["household_id", "id_number"], how="anti")
+        del keyed
+        gone = db_m.join(
+            pl.concat([new.select("household_id", "id_number"), old.select("household_id", "id_number")]),
+            on=["household_id", "id_number"],
+            how="anti",
+        )
         matched_hh = set(self.matched.households["id"].to_list())
         self.plan.members.created = new.height
         self.plan.members.ended = gone.height
@@ -355,13 +370,18 @@ class RosterLoader:
         if old.height:
             fields = [f for f, (key, _d) in MEMBER_MAP.items() if key is None or key in present]
             newvals = _values(old, MEMBER_MAP, present, only_present=True).with_columns(old["id"], old["household_id"])
+            n_old = old.height
+            del old
             changed, fields = _diff(newvals, db_m, fields)
+            del newvals
             self.plan.members.updated = changed.height
-            self.plan.members.unchanged = old.height - changed.height
+            self.plan.members.unchanged = n_old - changed.height
             if changed.height:
                 self.defer(self._update_members, changed, fields)
         if new.height:
             self.defer(self._insert_members, new, matched_hh)
+        # The registry's members are compared: let their frame go.
+        self.matched.members = self.matched.members.clear()
 
     def _end_members(self, gone: pl.DataFrame) -> None:
         frame = gone.select(

@@ -197,6 +197,7 @@ class ApplicationStepSerializer(serializers.Serializer):
     votes_against = serializers.IntegerField(required=False, min_value=0)
     notice_from = serializers.DateField(required=False, allow_null=True)
     announced_on = serializers.DateField(required=False, allow_null=True)
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=2013, max_value=2100)
     attribute = serializers.ChoiceField(choices=Attribute.choices, required=False)
     main_cause = serializers.ChoiceField(choices=Cause.choices, required=False)
     other_causes = serializers.ListField(child=serializers.ChoiceField(choices=Cause.choices), required=False)

@@ -143,19 +143,20 @@ class AssessmentViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
 
 def _call_step(ctx: Context, app: Application, d: dict[str, Any]) -> Application:
     step = app.step
-    need = {
+    needs: dict[str, tuple[str, ...]] = {
         Step.APPLIED: ("meeting_date", "representatives", "present", "votes_for", "votes_against"),
         Step.VILLAGE_NOTICE: ("passed",),
         Step.TOWNSHIP_NOTICE: ("passed",),
         Step.TOWNSHIP_REVIEW: ("passed",),
         Step.DISTRICT_APPROVAL: ("passed",),
-    }.get(step, ())
+    }
+    need = needs.get(step, ())
     missing = {name: [_("该环节必须填写")] for name in need if d.get(name) is None}
     if missing:
         raise ValidationError(missing)
     comment = d.get("comment", "")
     if step == Step.CANDIDATE:
-        data = {k: d[k] for k in ("attribute", "main_cause", "standard") if k in d}
+        data: dict[str, Any] = {k: d[k] for k in ("attribute", "main_cause", "standard", "year") if k in d}
         data["other_causes"] = ",".join(d.get("other_causes") or [])
         data["comment"] = comment
         return svc.application_submit(ctx=ctx, application=app, data=data)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import RegionScopedQuerySet
 from fupin.identification.choices import AssessmentOutcome
+from fupin.identification.models.fields import bulk_fk
 from fupin.identification.models.policy import PolicyVersion
 from fupin.registry.models import Household
 
@@ -21,39 +22,15 @@ class AssessmentQuerySet(RegionScopedQuerySet):
 
 
 class Assessment(models.Model):
-    # A re-check writes one row per registered household: only (household, year) and the
-    # re-check are indexed.
-    household = models.ForeignKey(
-        Household,
-        verbose_name=_("农户"),
-        on_delete=models.PROTECT,
-        related_name="identification_assessments",
-        db_index=False,
-    )
+    # A re-check writes one row per registered household: only (household, year) is indexed.
+    household = bulk_fk(Household, _("农户"), related_name="identification_assessments")
     year = models.PositiveSmallIntegerField(_("年度"))
-    policy = models.ForeignKey(
-        PolicyVersion, verbose_name=_("政策参数版本"), on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    policy = bulk_fk(PolicyVersion, _("政策参数版本"))
     inputs = models.JSONField(_("输入"), default=dict)
     results = models.JSONField(_("各项结果"), default=list)
     outcome = models.CharField(_("结论"), max_length=12, choices=AssessmentOutcome.choices)
-    recheck = models.ForeignKey(
-        "identification.Recheck",
-        verbose_name=_("回头看"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="assessments",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("评估人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    recheck = bulk_fk("identification.Recheck", _("回头看"), null=True, blank=True, related_name="assessments")
+    created_by = bulk_fk(settings.AUTH_USER_MODEL, _("评估人"), null=True, blank=True, on_delete=models.SET_NULL)
     created = models.DateTimeField(_("评估时间"), auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import RegionScopedQuerySet
 from fupin.identification.choices import FindingKind, FindingStatus, ListKind
+from fupin.identification.models.fields import bulk_fk
 from fupin.regions.models import Region
 from fupin.registry.models import Household, Member
 
@@ -67,7 +68,7 @@ class ComparisonRow(models.Model):
     are kept as evidence shown beside a match."""
 
     # Indexed through (comparison, line) below; a second index would only slow million-row uploads.
-    comparison = models.ForeignKey(ComparisonList, on_delete=models.CASCADE, related_name="rows", db_index=False)
+    comparison = bulk_fk(ComparisonList, _("比对名单"), on_delete=models.CASCADE, related_name="rows")
     line = models.PositiveIntegerField(_("行号"))
     id_number = models.CharField(_("证件号码"), max_length=18)
     name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -128,47 +129,31 @@ class FindingQuerySet(RegionScopedQuerySet):
 
 
 class Finding(models.Model):
-    region = models.ForeignKey(Region, verbose_name=_("所在村(组)"), on_delete=models.PROTECT, related_name="+")
+    # Hundreds of thousands arrive in one re-check, so only what the pages look up by is
+    # indexed: region+status (the township queue), household (its page) and the fingerprint.
+    # Filtering a queue by list or by re-check narrows an already region-scoped scan.
+    region = bulk_fk(Region, _("所在村(组)"))
     kind = models.CharField(_("线索类型"), max_length=20, choices=FindingKind.choices)
-    household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(
-        Member, verbose_name=_("成员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    # The other side of a duplicate (the second household / member).
-    other_member = models.ForeignKey(
-        Member, verbose_name=_("重复对象"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    household = bulk_fk(Household, _("农户"), db_index=True)
+    member = bulk_fk(Member, _("成员"), null=True, blank=True)
+    # The other side of a duplicate (the second household's member, or the ended record).
+    other_member = bulk_fk(Member, _("重复对象"), null=True, blank=True)
     list_kind = models.CharField(_("名单类型"), max_length=12, choices=ListKind.choices, blank=True)
-    comparison = models.ForeignKey(
-        ComparisonList, verbose_name=_("比对名单"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    comparison = bulk_fk(ComparisonList, _("比对名单"), null=True, blank=True)
     # The list row that matched: its columns are the evidence shown beside the finding.
-    row = models.ForeignKey(
-        ComparisonRow, verbose_name=_("名单行"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recheck = models.ForeignKey(
-        Recheck, verbose_name=_("回头看"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    row = bulk_fk(ComparisonRow, _("名单行"), null=True, blank=True)
+    recheck = bulk_fk(Recheck, _("回头看"), null=True, blank=True)
     evidence = models.JSONField(_("依据"), default=dict, blank=True)
     # Identifies "the same lead" so that matching a list again or re-running the duplicate
     # checks never files it twice (and an explained lead is not raised again).
-    fingerprint = models.CharField(max_length=80, unique=True)
-    status = models.CharField(
-        _("核实状态"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN, db_index=True
-    )
+    fingerprint = models.CharField(max_length=80)
+    status = models.CharField(_("核实状态"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN)
     note = models.CharField(_("核实说明"), max_length=500, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("核实人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = bulk_fk(settings.AUTH_USER_MODEL, _("核实人"), null=True, blank=True, on_delete=models.SET_NULL)
     decided_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
-    application = models.ForeignKey(
+    application = bulk_fk(
         "identification.Application",
-        verbose_name=_("清退申请"),
+        _("清退申请"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -184,6 +169,11 @@ class Finding(models.Model):
         ordering = ["-created", "-id"]
         permissions = [("decide_finding", _("核实线索"))]
         indexes = [models.Index(fields=["region", "status"])]
+        constraints = [
+            # One finding per lead. A constraint rather than unique=True: PostgreSQL would get
+            # a second (LIKE) index on the column, which nothing here needs.
+            models.UniqueConstraint(fields=["fingerprint"], name="finding_fingerprint_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.household_id}"

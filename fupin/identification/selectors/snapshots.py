@@ -7,13 +7,12 @@ number) for `rules_bulk`."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-from typing import Any
 
 import polars as pl
 from django.db import connection
 from django.db.models import Q
 
+from fupin.identification.bulk import fetch_frame
 from fupin.identification.models import NeedsCheck, PolicyVersion
 from fupin.identification.rules import HouseholdSnapshot, MemberFacts, PolicyParams
 from fupin.regions.models import Region
@@ -69,10 +68,6 @@ def _tables() -> dict[str, str]:
         "needs": NeedsCheck._meta.db_table,
         "region": Region._meta.db_table,
     }
-
-
-def _date(v: Any) -> dt.date:
-    return v if isinstance(v, dt.date) else dt.date.fromisoformat(v)
 
 
 HOUSEHOLD_SCHEMA = {
@@ -145,29 +140,10 @@ def registered_frames(*, region: Region, year: int) -> tuple[pl.DataFrame, pl.Da
         JOIN {t["region"]} r ON r.id = h.region_id
         WHERE {scope} AND (m.ended_on IS NULL OR m.ended_on > %s)"""
     scope_params = [True, region.path + "%"]
-    households = _frame(households_sql, [year, year, *scope_params], HOUSEHOLD_SCHEMA)
-    members = _frame(members_sql, [*scope_params, year_end(year)], MEMBER_SCHEMA)
+    households = fetch_frame(households_sql, [year, year, *scope_params], HOUSEHOLD_SCHEMA)
+    members = fetch_frame(members_sql, [*scope_params, year_end(year)], MEMBER_SCHEMA)
     as_bool = [pl.col(c).cast(pl.Boolean) for c in BOOLEAN_COLUMNS]
     return (
         households.with_columns([c for c in as_bool if c.meta.output_name() in households.columns]),
         members.with_columns([c for c in as_bool if c.meta.output_name() in members.columns]),
     )
-
-
-def _frame(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    if connection.vendor == "postgresql":
-        buf = io.BytesIO()
-        with connection.cursor() as c, c.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
-            for block in copy:
-                buf.write(block)
-        if not buf.tell():
-            return pl.DataFrame(schema=schema)
-        return pl.read_csv(buf.getvalue(), has_header=False, schema=schema)
-    with connection.cursor() as c:
-        c.execute(sql, params)
-        rows = c.fetchall()
-    # SQLite hands dates back as date objects (declared type) or text, depending on the query.
-    dates = {i for i, v in enumerate(schema.values()) if v == pl.Date}
-    if dates:
-        rows = [tuple(_date(v) if i in dates and v is not None else v for i, v in enumerate(r)) for r in rows]
-    return pl.DataFrame(rows, schema=schema, orient="row")

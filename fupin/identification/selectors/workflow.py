@@ -91,11 +91,16 @@ def mark_overdue(apps: list[Application]) -> None:
     today, now = timezone.localdate(), timezone.now()
     limits = overdue_days_by_region({(a.household.region_id, a.year) for a in apps if a.is_open})
     for a in apps:
-        a.waiting_days = (now - a.step_since).days
-        a.notice_over = bool(a.in_notice and a.notice_until and a.notice_until < today)
+        waiting = (now - a.step_since).days
+        notice_over = bool(a.in_notice and a.notice_until and a.notice_until < today)
         limit = limits.get((a.household.region_id, a.year), DEFAULT_OVERDUE_DAYS)
-        a.overdue_limit = limit
-        a.overdue = a.is_open and (a.notice_over or a.waiting_days > limit)
+        # Annotations for the page (like a queryset annotation, computed in Python).
+        vars(a).update(
+            waiting_days=waiting,
+            notice_over=notice_over,
+            overdue_limit=limit,
+            overdue=a.is_open and (notice_over or waiting > limit),
+        )
 
 
 def application_get(*, user: Any, pk: int) -> Application:

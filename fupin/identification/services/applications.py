@@ -116,6 +116,14 @@ def _clean_admission(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _checked_year(year: int, region: Any) -> int:
+    """A case's year: 2013 up to this year, with a policy for the household's region."""
+    if not 2013 <= year <= timezone.localdate().year:
+        raise ValidationError({"year": _("年度应在 2013 至今年之间")})
+    policy_for(region=region, year=year)  # refuse early when the year has no policy
+    return year
+
+
 def _check_household(h: Household, kind: str) -> None:
     if h.is_closed:
         raise ApplicationError(_("户 {code} 已注销").format(code=h.code))
@@ -148,15 +156,13 @@ def application_propose(
     if kind not in ApplicationKind.values:
         raise ValidationError({"kind": _("请选择申请类型")})
     _check_household(h, kind)
-    if not 2013 <= year <= timezone.localdate().year:
-        raise ValidationError({"year": _("年度应在 2013 至今年之间")})
+    _checked_year(year, h.region)
     fields: dict[str, Any] = {}
     reason = str(data.get("reason") or "").strip()
     if kind == ApplicationKind.ADMISSION:
         fields = _clean_admission(data)
     elif not reason:
         raise ValidationError({"reason": _("清退须填写理由")})
-    policy_for(region=h.region, year=year)  # refuse early when the year has no policy
     now = timezone.now()
     app = Application.objects.create(
         household=h,
@@ -184,6 +190,8 @@ def application_submit(*, ctx: Context, application: Application, data: dict[str
     fields = _clean_admission({**snapshot(app), **data}) if app.kind == ApplicationKind.ADMISSION else {}
     if app.kind == ApplicationKind.ADMISSION and app.household.registered:
         raise ApplicationError(_("户 {code} 已是建档立卡户，无需识别").format(code=app.household.code))
+    if data.get("year"):
+        fields["year"] = _checked_year(int(data["year"]), app.household.region)
     _move(ctx, app, Step.APPLIED, proposed_by=_actor(ctx), proposed_at=timezone.now(), **fields)
     _ledger(ctx, app, Decision.SUBMIT, comment=str(data.get("comment") or ""), step=Step.APPLIED)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from fupin.registry.models import Household
 from fupin.registry.services.common import check_scope
 
 
-def _actor(ctx: Context):
+def _actor(ctx: Context) -> Any:
     return ctx.actor if ctx.actor is not None and ctx.actor.pk else None
 
 

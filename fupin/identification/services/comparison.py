@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from fupin.core.changelog import Context, log_create
 from fupin.core.errors import ApplicationError
 from fupin.core.jobs import Progress
+from fupin.core.models import Job
 from fupin.identification.bulk import insert_frame, table
 from fupin.identification.choices import (
     INCLUSION_KINDS,
@@ -144,8 +145,8 @@ def comparison_match(*, comparison: ComparisonList, recheck: Recheck | None = No
             [c.pk, prefix],
         )
         matched = cur.fetchone()[0]
-        cur.execute(f"SELECT COUNT(DISTINCT id_number) FROM {t['row']} WHERE comparison_id = %s", [c.pk])
-        distinct_ids = cur.fetchone()[0]
+        # Distinct ID numbers of the list: known since it was read (valid rows minus repeats).
+        distinct_ids = c.rows_valid - c.duplicate_count
         findings = candidates = 0
         if c.kind in INCLUSION_KINDS:
             closed = ", ".join(f"'{s}'" for s in CLOSED_STEPS)
@@ -231,12 +232,14 @@ def comparison_run_file(
     A list that cannot be used at all raises ApplicationError with the reason; nothing is
     stored then."""
     kind, kind_name = list_kind_parse(kind, kind_name)
-    if progress:
-        progress.step(_("读取名单 {name}").format(name=file_name))
+    progress = progress or Progress(Job(kind="compare"))
+    # Three stages of comparable weight: read and check, store, match.
+    progress.start(3, _("读取名单 {name}").format(name=file_name))
     try:
         data = read_list(path, file_name=file_name)
     except ListProblem as exc:
         raise ApplicationError(exc.message) from exc
+    progress.advance(1)
     with transaction.atomic():
         try:
             c = comparison_load(
@@ -244,8 +247,9 @@ def comparison_run_file(
             )
         except ValidationError as exc:
             raise ApplicationError("；".join(exc.messages)) from exc
-        if progress:
-            progress.step(_("与农户库比对"))
+        progress.advance(1)
+        progress.step(_("与农户库比对"))
         comparison_match(comparison=c)
+        progress.advance(1)
     c.refresh_from_db()
     return c

@@ -17,6 +17,7 @@ one finding (fingerprinted, so a re-run files it once). Nothing in the registry 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -127,7 +128,7 @@ def duplicates_find(*, region: Region, recheck: Recheck | None = None) -> dict[s
     return counts
 
 
-def _pair_finding(kind: str, tag: str, r: dict, recheck: Recheck | None, now) -> Finding:
+def _pair_finding(kind: str, tag: str, r: dict, recheck: Recheck | None, now: dt.datetime) -> Finding:
     return Finding(
         region_id=r["region_id"],
         kind=kind,
@@ -147,7 +148,7 @@ def _pair_finding(kind: str, tag: str, r: dict, recheck: Recheck | None, now) ->
     )
 
 
-def _gone_ids(prefix: str, recheck: Recheck | None, now) -> int:
+def _gone_ids(prefix: str, recheck: Recheck | None, now: dt.datetime) -> int:
     """Active members whose ID number also belongs to a member ended as dead or emigrated."""
     gone = ", ".join(f"'{r}'" for r in GONE_REASONS)
     sql = f"""

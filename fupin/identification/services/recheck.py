@@ -153,9 +153,13 @@ class _RuleStage:
     def _findings(self, result: pl.DataFrame, now: str) -> None:
         """Still counted poor, yet income reaches the line and nothing else fails: a lead."""
         r = self.recheck
-        existing = set(
-            Finding.objects.filter(fingerprint__startswith=f"R{r.year}:").values_list("fingerprint", flat=True)
-        )
+        # Rule leads are few (the other kinds are the bulk): read them, not a prefix index.
+        prefix = f"R{r.year}:"
+        existing = {
+            fp
+            for fp in Finding.objects.filter(kind=FindingKind.RULE).values_list("fingerprint", flat=True)
+            if fp.startswith(prefix)
+        }
         leads = result.filter(pl.col("rule_finding")).with_columns(
             (pl.lit(f"R{r.year}:") + pl.col("household_id").cast(pl.String)).alias("fingerprint")
         )

@@ -211,11 +211,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, _("已答复异议"))
             return redirect("identification:application_detail", pk=app.pk)
-    for e in form.errors.get("__all__", []):
-        messages.error(request, e)
-    for name, errs in form.errors.items():
-        if name != "__all__":
-            messages.error(request, f"{form.fields[name].label}：{'；'.join(errs)}")
+    _flash_errors(request, form)
     return redirect("identification:application_detail", pk=app.pk)
 
 
@@ -236,10 +232,17 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, _("申请 #{pk} 已撤回").format(pk=app.pk))
             return redirect("identification:application_detail", pk=app.pk)
-    for errs in form.errors.values():
-        for e in errs:
-            messages.error(request, e)
+    _flash_errors(request, form)
     return redirect("identification:application_detail", pk=app.pk)
+
+
+def _flash_errors(request: HttpRequest, form: forms.Form) -> None:
+    """A small form posted from the detail page: its errors come back as messages there."""
+    for name, errors in form.errors.as_data().items():
+        label = form.fields[name].label if name in form.fields else ""
+        for e in errors:
+            text = "；".join(str(m) for m in e.messages)
+            messages.error(request, f"{label}：{text}" if label else text)
 
 
 NOTICE_TITLES = {
@@ -261,7 +264,7 @@ def notice(request: HttpRequest, region_pk: int) -> HttpResponse:
     apps = list(notice_applications(user=request.user, region=region, stage=stage))
     rows = [
         {
-            "name": a.head_name or "",
+            "name": vars(a).get("head_name") or "",
             "village": a.household.region.name,
             "kind": a.get_kind_display(),
             "attribute": a.get_attribute_display() if a.kind == ApplicationKind.ADMISSION else "",

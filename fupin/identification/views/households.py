@@ -48,8 +48,9 @@ def _page(
     user = request.user
     assessments = list(read.household_assessments(user=user, household=h)[:20])
     for a in assessments:
-        a.sentences = [(r.get("outcome"), rules.explain(r)) for r in a.results]
-        a.summary = rules.summary(a.results)
+        vars(a).update(
+            sentences=[(r.get("outcome"), rules.explain(r)) for r in a.results], summary=rules.summary(a.results)
+        )
     year = _default_year()
     return render(
         request,

@@ -32,7 +32,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "identification/index.html",
         {
             "steps": steps,
-            "overdue": [a for a in open_apps if a.overdue][:20],
+            "overdue": [a for a in open_apps if vars(a)["overdue"]][:20],
             "findings": findings,
             "can": {
                 name: holds(user, f"identification.{perm}")

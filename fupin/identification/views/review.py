@@ -56,7 +56,7 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
         filters["region"] = region
     page = Paginator(finding_list(user=request.user, filters=filters), 50).get_page(g.get("page"))
     for f in page.object_list:
-        f.member_id_shown = mask_id(f.member.id_number) if f.member else ""
+        vars(f)["member_id_shown"] = mask_id(f.member.id_number) if f.member else ""  # lists always mask
     query = g.copy()
     query.pop("page", None)
     return render(
@@ -103,14 +103,8 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = _decide_form(f, request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            members = {
-                m.pk: m
-                for m in Member.objects.filter(
-                    pk__in=[d.get("end_member"), d.get("new_head")]
-                    if any((d.get("end_member"), d.get("new_head")))
-                    else []
-                )
-            }
+            picked = [pk for pk in (d.get("end_member"), d.get("new_head")) if pk]
+            chosen = {m.pk: m for m in Member.objects.filter(pk__in=picked)}
             done = run_service(
                 form,
                 lambda: finding_decide(
@@ -118,8 +112,8 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     finding=f,
                     confirmed=d["outcome"] == "confirmed",
                     note=d["note"],
-                    end_member=members.get(d.get("end_member")),
-                    new_head=members.get(d.get("new_head")),
+                    end_member=chosen.get(d.get("end_member") or 0),
+                    new_head=chosen.get(d.get("new_head") or 0),
                 ),
             )
             if done is not None:
@@ -130,7 +124,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sensitive = user_can(request.user, SENSITIVE, f.household.region)
     members = [m for m in (f.member, f.other_member) if m is not None]
     for m in members:
-        m.id_shown = m.id_number if sensitive else mask_id(m.id_number)
+        vars(m)["id_shown"] = m.id_number if sensitive else mask_id(m.id_number)
     return render(
         request,
         "identification/finding_detail.html",

@@ -38,8 +38,14 @@ def _region_thresholds(*, year: int, paths: list[str]) -> list[tuple[int, int | 
     regions = list(Region.objects.filter(pk__in=ids))
     lines = monitoring_lines_for_regions(regions=regions, year=year)
     policies = monitoring_policies_for_regions(regions=regions, year=year, strict=True)
-    return [(pk, None if lines.get(pk) is None else int(lines[pk] * 100), int(p.income_drop_share * 10000),
-             p.procedure_days, p.pk) for pk, p in policies.items() if p is not None]
+    rows = []
+    for pk, p in policies.items():
+        if p is None:
+            continue
+        line = lines.get(pk)
+        rows.append((pk, None if line is None else int(line * 100), int(p.income_drop_share * 10000),
+                     p.procedure_days, p.pk))
+    return rows
 
 
 def income_hits(*, year: int, paths: list[str]) -> tuple[int, pl.DataFrame]:

@@ -66,7 +66,7 @@ def department_list_upload(
             dl.file.save(Path(filename).name or "list.csv", File(fh), save=False)
         buf = io.BytesIO()
         read.frame.write_parquet(buf)
-        dl.columns_file.save(f"{Path(dl.file.name).stem}.parquet", ContentFile(buf.getvalue()), save=False)
+        dl.columns_file.save(f"{Path(dl.file.name or 'list').stem}.parquet", ContentFile(buf.getvalue()), save=False)
         dl.save()
     finally:
         if temporary:

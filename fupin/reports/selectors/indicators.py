@@ -126,14 +126,14 @@ def covered_persons(scope: Scope, year: int) -> dict[int, int]:
         params = list(ids)
     active_m, active_b = member_active_sql("m"), member_active_sql("b")
     # Table names from model metadata and placeholders only: no input reaches the SQL text.
-    household_level = (  # noqa: S608
-        f"WITH hm AS (SELECT DISTINCT ms.item_id, ms.household_id FROM {ms} ms{join}"
+    household_level = (
+        f"WITH hm AS (SELECT DISTINCT ms.item_id, ms.household_id FROM {ms} ms{join}"  # noqa: S608
         f" WHERE ms.year = %s AND ms.beneficiary_id IS NULL{where})"
         f" SELECT hm.item_id, COUNT(*) FROM hm JOIN {mb} m ON m.household_id = hm.household_id"
         f" WHERE {active_m} GROUP BY hm.item_id"
     )
-    personal = (  # noqa: S608
-        f"SELECT ms.item_id, COUNT(DISTINCT ms.beneficiary_id) FROM {ms} ms"
+    personal = (
+        f"SELECT ms.item_id, COUNT(DISTINCT ms.beneficiary_id) FROM {ms} ms"  # noqa: S608
         f" JOIN {mb} b ON b.id = ms.beneficiary_id{join}"
         f" WHERE ms.year = %s AND {active_b}{where} AND NOT EXISTS (SELECT 1 FROM {ms} m2"
         f" WHERE m2.household_id = ms.household_id AND m2.item_id = ms.item_id AND m2.year = ms.year"

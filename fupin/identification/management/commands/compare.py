@@ -55,7 +55,7 @@ class Command(BaseCommand):
         job = execute(job, TerminalProgress(job, stream=self.stderr._out, enabled=not opts["no_progress"]))
         if job.status != JobStatus.DONE:
             raise CommandError((job.result or {}).get("error", _("比对失败")))
-        r = job.result
+        r = job.result or {}
         self.stdout.write(
             _(
                 "名单 #{pk}（{name}）：有效证件号码 {valid} 个，无效 {invalid} 个；命中 {matched} 人，"
