@@ -38,7 +38,11 @@ LINGHU, JIEFANG = "430405201", "430405201201"
 
 
 def load_regions() -> None:
+    """Load the bundled tree unless it is there already (it is preloaded once per session)."""
     import csv
+
+    if Region.objects.filter(code=DISTRICT).exists():
+        return
 
     with REGION_FILE.open(encoding="utf-8") as fh:
         rows = [
@@ -60,39 +64,66 @@ def region(code: str) -> Region:
 
 
 def make_user(username: str, role: str, region_code: str, **kw):
-    user = user_create(ctx=SYSTEM, username=username, password="test-pass-123", full_name=username)
+    """The cast member `username`; created on first use (normally once, at session set-up)."""
+    from fupin.accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is not None and not kw:
+        return user
+    user = user or user_create(ctx=SYSTEM, username=username, password="test-pass-123", full_name=username)
     role_assign(ctx=SYSTEM, user=user, role_code=role, region=region(region_code), **kw)
     return user
 
 
+CAST_ROLES = {
+    "coordinator": (RoleCode.DISTRICT_OFFICE, DISTRICT),
+    "reviewer": (RoleCode.TOWNSHIP_REVIEWER, DONGYANGDU),
+    "cadre": (RoleCode.VILLAGE_CADRE, DACHANG),
+    "other_cadre": (RoleCode.VILLAGE_CADRE, JIEFANG),
+    "analyst": (RoleCode.SECTOR, DISTRICT),
+    "leader": (RoleCode.LEADER, DISTRICT),
+}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the region tree and the cast once per session: every test rolls back to this state,
+    so the fixtures below are look-ups. (A transactional test flushes the tables; the fixtures
+    then create what they need again.)"""
+    with django_db_blocker.unblock():
+        load_regions()
+        for username, (role, code) in CAST_ROLES.items():
+            make_user(username, role, code)
+
+
 @pytest.fixture
 def coordinator(regions):
-    return make_user("coordinator", RoleCode.DISTRICT_OFFICE, DISTRICT)
+    return make_user("coordinator", *CAST_ROLES["coordinator"])
 
 
 @pytest.fixture
 def reviewer(regions):
-    return make_user("reviewer", RoleCode.TOWNSHIP_REVIEWER, DONGYANGDU)
+    return make_user("reviewer", *CAST_ROLES["reviewer"])
 
 
 @pytest.fixture
 def cadre(regions):
-    return make_user("cadre", RoleCode.VILLAGE_CADRE, DACHANG)
+    return make_user("cadre", *CAST_ROLES["cadre"])
 
 
 @pytest.fixture
 def other_cadre(regions):
-    return make_user("other_cadre", RoleCode.VILLAGE_CADRE, JIEFANG)
+    return make_user("other_cadre", *CAST_ROLES["other_cadre"])
 
 
 @pytest.fixture
 def analyst(regions):
-    return make_user("analyst", RoleCode.SECTOR, DISTRICT)
+    return make_user("analyst", *CAST_ROLES["analyst"])
 
 
 @pytest.fixture
 def leader(regions):
-    return make_user("leader", RoleCode.LEADER, DISTRICT)
+    return make_user("leader", *CAST_ROLES["leader"])
 
 
 @pytest.fixture
