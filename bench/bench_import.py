@@ -158,6 +158,37 @@ def table(results: list[dict]) -> list[str]:
     return lines
 
 
+def verdicts(results: list[dict]) -> list[str]:
+    """One line per target, met or not, from the figures of this run."""
+    out = []
+    for db in ("sqlite", "postgresql"):
+        rows = {r["case"]: r for r in results if r["db"] == db}
+        if not rows:
+            continue
+        first = rows.get("CSV import into empty DB")
+        same = rows.get("re-import, unchanged")
+        xlsx = rows.get("xlsx import into empty DB")
+        peak = max(r["maxrss_mb"] for r in rows.values() if not r["case"].startswith("baseline"))
+        parts = []
+        if first:
+            parts.append(f"CSV {first['ratio']:.2f}× the bare load ({'met' if first['ratio'] <= 4 else 'missed'})")
+        if xlsx:
+            parts.append(f"xlsx {xlsx['per_s']:,.0f} persons/s ({'met' if xlsx['per_s'] >= 40_000 else 'missed'})")
+        parts.append(f"peak {peak:,.0f} MB ({'met' if peak < 2048 else 'missed'})")
+        if first and same:
+            parts.append(
+                f"unchanged re-import {same['seconds']:.0f} s vs first {first['seconds']:.0f} s "
+                f"({'met' if same['seconds'] <= first['seconds'] else 'missed'})"
+            )
+        out.append(f"- {db}: " + "; ".join(parts) + ".")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    out.append(
+        f"- Load average when the run ended: {load:.1f} (other work shares the machine: compare ratios, "
+        "which are measured in the same run, rather than absolute seconds)."
+    )
+    return out
+
+
 def write_doc(lines: list[str], args: argparse.Namespace) -> Path:
     doc = ROOT / "docs" / "benchmarks.md"
     doc.parent.mkdir(exist_ok=True)
@@ -215,7 +246,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     print("\n".join(lines))
     # Only a full-size run (the targets are stated for 1M persons) replaces the recorded figures.
     if not args.no_doc and args.persons >= 1_000_000:
-        print(f"written to {write_doc(lines, args)}")
+        print(f"written to {write_doc([*lines, '', *verdicts(results)], args)}")
     base = {r["db"]: r["seconds"] for r in results if r["case"].startswith("baseline")}
     return [
         {

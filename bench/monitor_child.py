@@ -267,23 +267,12 @@ def write_list(path: Path, persons: int, rows: int) -> int:
     return out.height
 
 
-def measure(list_path: str, year: int) -> dict:
-    _django()
-    from django.db import connection
-
-    from fupin.core.changelog import Context
-    from fupin.core.choices import ChangeSource
-    from fupin.core.jobs import execute
-    from fupin.core.models import Job
-    from fupin.monitoring.models import Alert
+def _baseline(list_path: str) -> tuple[float, int]:
+    """The bare join-and-aggregate of the same rows: read the ID and amount columns, fetch every
+    active member's ID and household, join, sum per household."""
     from fupin.monitoring.screening.frames import sql_frame
-    from fupin.monitoring.services.lists import department_list_upload
-    from fupin.regions.models import Region
-    from fupin.registry.models import Household, Member
+    from fupin.registry.models import Member
 
-    out: dict = {"vendor": connection.vendor}
-    # Baseline: the bare join-and-aggregate of the same rows — read the ID and amount columns,
-    # fetch every active member's ID and household, join, sum per household.
     t = time.perf_counter()
     rows = pl.read_csv(
         list_path, columns=["证件号码", "个人自付"], schema_overrides={"证件号码": pl.String, "个人自付": pl.Int64}
@@ -298,27 +287,71 @@ def measure(list_path: str, year: int) -> dict:
         .group_by("household_id")
         .agg(pl.col("个人自付").sum())
     )
-    out["baseline"] = time.perf_counter() - t
-    out["baseline_households"] = totals.height
-    del rows, members, totals
+    return time.perf_counter() - t, totals.height
+
+
+def _forget_screening() -> None:
+    """Undo a screening (alerts, their change-log rows, the registered list) for the next repeat."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from fupin.core.models import ObjectChange
+    from fupin.monitoring.models import Alert, DepartmentList
+
+    types = [ContentType.objects.get_for_model(m).pk for m in (Alert, DepartmentList)]
+    ObjectChange.objects.filter(content_type_id__in=types).delete()
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {Alert._meta.db_table}")
+    for dl in DepartmentList.objects.all():
+        dl.file.delete(save=False)
+        dl.columns_file.delete(save=False)
+    DepartmentList.objects.all().delete()
+
+
+def measure(list_path: str, year: int, repeats: int = 2) -> dict:
+    """Best of `repeats` (the machine is shared: the minimum is the least disturbed run) for
+    the baseline and for the full screening, each screening starting from no alerts."""
+    _django()
+    from django.db import connection
+
+    from fupin.core.changelog import Context
+    from fupin.core.choices import ChangeSource
+    from fupin.core.jobs import execute
+    from fupin.core.models import Job
+    from fupin.monitoring.models import Alert
+    from fupin.monitoring.services.lists import department_list_upload
+    from fupin.regions.models import Region
+    from fupin.registry.models import Household
+
+    out: dict = {"vendor": connection.vendor}
+    baselines = [_baseline(list_path) for _ in range(repeats + 1)]
+    out["baseline"] = min(b[0] for b in baselines)
+    out["baseline_households"] = baselines[0][1]
     ctx = Context(actor=None, source=ChangeSource.COMMAND)
-    t = time.perf_counter()
-    dl, _warnings = department_list_upload(
-        ctx=ctx,
-        region=Region.objects.get(code=AREA),
-        kind="medical",
-        year=year,
-        upload=Path(list_path),
-        filename=Path(list_path).name,
-    )
-    out["upload"] = time.perf_counter() - t
-    t = time.perf_counter()
-    job = execute(Job.objects.create(kind="monitor", params={"year": year}))
-    out["screening"] = time.perf_counter() - t
-    if job.status != "done":
-        raise RuntimeError(job.log)
+    runs = []
+    for i in range(repeats):
+        if i:
+            _forget_screening()
+        t = time.perf_counter()
+        dl, _warnings = department_list_upload(
+            ctx=ctx,
+            region=Region.objects.get(code=AREA),
+            kind="medical",
+            year=year,
+            upload=Path(list_path),
+            filename=Path(list_path).name,
+        )
+        upload = time.perf_counter() - t
+        t = time.perf_counter()
+        job = execute(Job.objects.create(kind="monitor", params={"year": year}))
+        screening = time.perf_counter() - t
+        if job.status != "done":
+            raise RuntimeError(job.log)
+        runs.append((upload + screening, upload, screening, job.result))
+    best = min(runs, key=lambda r: r[0])
+    out["upload"], out["screening"], out["result"] = best[1], best[2], best[3]
+    out["runs"] = [round(r[0], 2) for r in runs]
     out["rows"] = dl.rows
-    out["result"] = job.result
     out["alerts"] = Alert.objects.count()
     out["households"] = Household.objects.count()
     out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

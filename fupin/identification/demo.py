@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,17 @@ from django.utils import timezone
 from fupin.core.changelog import Context
 from fupin.core.jobs import Progress
 from fupin.core.models import Job
-from fupin.identification.models import NeedsCheck
+from fupin.identification.models import Finding, NeedsCheck
 from fupin.identification.services import applications as svc
 from fupin.identification.services.comparison import comparison_run_file
 from fupin.identification.services.recheck import recheck_create, recheck_run
 from fupin.regions.models import Region
 from fupin.registry.models import Household, Member
+from fupin.registry.services import household_year_save, member_add, member_update
 from fupin.utils import idno
 
 DACHANG = "430405014201"
+HOMOPHONE_SURNAMES = {"张": "章", "王": "汪", "李": "黎", "刘": "柳", "陈": "程", "罗": "骆", "周": "邹", "曾": "增"}
 
 
 def _ctx(base: Context, user: Any) -> Context:
@@ -188,13 +191,66 @@ def _lists(rng: random.Random, year: int, ctx: Context) -> int:
     return loaded
 
 
+def _plant(year: int, ctx: Context) -> None:
+    """Two leads the re-check should find: a 未脱贫 household whose income rose above the line,
+    and a person recorded again in another village under a homophone name (张伟 / 章威)."""
+    poor = (
+        Household.objects.filter(
+            registered=True, status="not_exited", closed_on__isnull=True, region__code__startswith=DACHANG[:9]
+        )
+        .exclude(identification_applications__step__in=["applied", "candidate"])
+        .order_by("-pk")
+        .first()
+    )
+    if poor is not None:
+        for m in Member.objects.filter(household=poor, ended_on__isnull=True):
+            member_update(ctx=ctx, member=m, data={"ins_medical": True, "ins_serious_illness": True})
+        household_year_save(
+            ctx=ctx,
+            household=poor,
+            year=year,
+            data={"wage_income": Decimal("30000"), "house_grade": "B", "dangerous_house": False, "water_safe": True},
+        )
+    heads = list(
+        Member.objects.filter(ended_on__isnull=True, relation="01", household__registered=True)
+        .select_related("household")
+        .order_by("pk")[:200]
+    )
+    original = next((h for h in heads if h.name[:1] in HOMOPHONE_SURNAMES), None)
+    other = next((h for h in heads if original and h.household.region_id != original.household.region_id), None)
+    if original is None or other is None:
+        return
+    # A fresh number with the same birth date and sex (odd sequence for men, even for women).
+    numbers = (
+        idno.make("430405", original.birth_date, seq) for seq in range(501 if original.sex == "1" else 500, 999, 2)
+    )
+    number = next((n for n in numbers if not Member.objects.filter(id_number=n).exists()), None)
+    if number is None:
+        return
+    alike = HOMOPHONE_SURNAMES[original.name[0]]
+    member_add(
+        ctx=ctx,
+        household=other.household,
+        reason="07",
+        data={
+            "name": alike + original.name[1:],
+            "id_number": number,
+            "relation": "99",
+            "education": "03",
+            "health": "01",
+            "labour_skill": "1",
+        },
+    )
+
+
 def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
     ids = list(Household.objects.filter(pk__in=ctx.household_ids, registered=True).values_list("pk", flat=True))
     counts = {"needs_checks": _needs(rng, year, ids, ctx.change)}
     counts["applications"] = _cases(rng, year, ctx.change, ctx.users)
     counts["comparison_lists"] = _lists(rng, year, ctx.change)
+    _plant(year, ctx.change)
     recheck = recheck_create(ctx=ctx.change, year=year)
     totals = recheck_run(recheck=recheck, progress=Progress(Job(kind="recheck")))
     counts["assessments"] = totals["assessed"]
-    counts["findings"] = totals["rule_findings"] + totals["list_findings"] + sum(totals["duplicates"].values())
+    counts["findings"] = Finding.objects.count()
     return counts

@@ -53,6 +53,11 @@ class MemberFacts(NamedTuple):
         return ref.year - self.birth_date.year - ((ref.month, ref.day) < (self.birth_date.month, self.birth_date.day))
 
 
+# Member facts are stored in the inputs as rows of these fields (one row per member, no
+# names or ID numbers): a re-check stores one inputs document per registered household.
+MEMBER_INPUT_FIELDS = ("id", "birth_date", "school_status", "health", "ins_medical", "ins_serious_illness")
+
+
 class HouseholdSnapshot(NamedTuple):
     household_id: int
     year: int
@@ -67,8 +72,8 @@ class HouseholdSnapshot(NamedTuple):
     members: tuple[MemberFacts, ...] = ()
 
     def as_inputs(self) -> dict[str, Any]:
-        """The facts the rules read, JSON-ready, stored with the assessment. Members by id
-        (no names, no ID numbers: a re-check stores one of these per registered household)."""
+        """The facts the rules read, JSON-ready, stored with the assessment; members as rows
+        of MEMBER_INPUT_FIELDS."""
         return {
             "year": self.year,
             "per_capita_net_income": None if self.per_capita_net_income is None else str(self.per_capita_net_income),
@@ -80,14 +85,7 @@ class HouseholdSnapshot(NamedTuple):
             "water_safe": self.water_safe,
             "water_difficult": self.water_difficult,
             "members": [
-                {
-                    "id": m.member_id,
-                    "birth_date": m.birth_date.isoformat(),
-                    "school": m.school_status,
-                    "health": m.health,
-                    "medical": m.ins_medical,
-                    "serious": m.ins_serious_illness,
-                }
+                [m.member_id, m.birth_date.isoformat(), m.school_status, m.health, m.ins_medical, m.ins_serious_illness]
                 for m in self.members
             ],
         }

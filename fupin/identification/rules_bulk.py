@@ -45,6 +45,10 @@ def _recorded(col: str) -> tuple[pl.Expr, pl.Expr]:
     return outcome, reason
 
 
+def _json_bool(col: str) -> pl.Expr:
+    return pl.when(pl.col(col)).then(pl.lit("true")).otherwise(pl.lit("false"))
+
+
 def _member_facts(members: pl.DataFrame, year: int) -> pl.DataFrame:
     low_age, high_age = COMPULSORY_AGES
     # Aged low..high on 1 September of the year (rules.MemberFacts.age_in).
@@ -66,13 +70,16 @@ def _member_facts(members: pl.DataFrame, year: int) -> pl.DataFrame:
             out_of_school=pl.col("name").filter(pl.col("_out")),
             excused=pl.col("name").filter(pl.col("_excused")),
             uninsured=pl.col("name").filter(pl.col("_uninsured")),
-            members=pl.struct(
-                id=pl.col("member_id"),
-                birth_date=pl.col("birth_date").cast(pl.String),
-                school=pl.col("school_status"),
-                health=pl.col("health"),
-                medical=pl.col("ins_medical"),
-                serious=pl.col("ins_serious_illness"),
+            # One JSON row per member in MEMBER_INPUT_FIELDS order; codes and dates need no
+            # escaping, so the text is assembled directly.
+            members=pl.format(
+                '[{},"{}","{}","{}",{},{}]',
+                pl.col("member_id"),
+                pl.col("birth_date").cast(pl.String),
+                pl.col("school_status"),
+                pl.col("health"),
+                _json_bool("ins_medical"),
+                _json_bool("ins_serious_illness"),
             ),
         )
     )
@@ -93,7 +100,7 @@ def evaluate_frame(
             out_of_school=pl.col("out_of_school").fill_null(empty),
             excused=pl.col("excused").fill_null(empty),
             uninsured=pl.col("uninsured").fill_null(empty),
-            members=pl.col("members").fill_null(pl.lit([], dtype=facts.schema["members"])),
+            members=pl.col("members").fill_null(pl.lit([], dtype=pl.List(pl.String))),
             persons=pl.col("persons").fill_null(0),
             house_grade=pl.col("house_grade").fill_null(""),
         )
@@ -178,8 +185,10 @@ def evaluate_frame(
         dangerous_house=pl.col("dangerous_house"),
         water_safe=pl.col("water_safe"),
         water_difficult=pl.col("water_difficult"),
-        members=pl.col("members"),
     ).struct.json_encode()
+    inputs = pl.concat_str(
+        [inputs.str.strip_suffix("}"), pl.lit(',"members":['), pl.col("members").list.join(","), pl.lit("]}")]
+    )
     return f.select(
         "household_id",
         "region_id",

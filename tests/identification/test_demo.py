@@ -36,3 +36,4 @@ def test_the_demo_phase(regions, coordinator, reviewer, cadre, monkeypatch):
     assert Recheck.objects.get().finished is not None
     assert Assessment.objects.count() == Household.objects.filter(registered=True).count() > 0
     assert NeedsCheck.objects.exists()
+    assert Finding.objects.filter(kind="rule").exists() and Finding.objects.filter(kind="likely_duplicate").exists()

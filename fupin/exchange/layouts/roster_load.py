@@ -350,6 +350,8 @@ class RosterLoader:
             db_m.select("id", "household_id", "id_number"), on=["household_id", "id_number"], how="left"
         )
         del file_m
+        # The file's person rows live on only as the new and the matched partitions.
+        self.data.members = self.data.members.clear()
         new = keyed.filter(pl.col("id").is_null())
         old = keyed.filter(pl.col("id").is_not_null())
         del keyed

@@ -45,7 +45,6 @@ MEMBER_SCHEMA = {
     "id_type": pl.String,
     "id_number": pl.String,
     "sex": pl.String,
-    "birth_date": pl.Date,
     "relation": pl.String,
     "ethnicity": pl.String,
     "political": pl.String,
@@ -64,7 +63,6 @@ MEMBER_SCHEMA = {
     "dibao": pl.Boolean,
     "tekun": pl.Boolean,
     "phone": pl.String,
-    "joined_on": pl.Date,
 }
 YEAR_MONEY = (
     "wage_income",

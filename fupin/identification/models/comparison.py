@@ -129,12 +129,12 @@ class FindingQuerySet(RegionScopedQuerySet):
 
 
 class Finding(models.Model):
-    # Hundreds of thousands arrive in one re-check, so only what the pages look up by is
-    # indexed: region+status (the township queue), household (its page) and the fingerprint.
-    # Filtering a queue by list or by re-check narrows an already region-scoped scan.
+    # Hundreds of thousands arrive in one re-check, so only region+status (every queue and
+    # household page is region-scoped first) and the fingerprint are indexed; filtering by
+    # household, list or re-check narrows that already small region scan.
     region = bulk_fk(Region, _("所在村(组)"))
     kind = models.CharField(_("线索类型"), max_length=20, choices=FindingKind.choices)
-    household = bulk_fk(Household, _("农户"), db_index=True)
+    household = bulk_fk(Household, _("农户"))
     member = bulk_fk(Member, _("成员"), null=True, blank=True)
     # The other side of a duplicate (the second household's member, or the ended record).
     other_member = bulk_fk(Member, _("重复对象"), null=True, blank=True)
