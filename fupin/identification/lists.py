@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,9 +91,15 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+def _key(header: object) -> str:
+    """A header as matched: folded (full-width, spaces) and without a bracketed note, so that
+    `身份证号码（18位）` is the ID column."""
+    return re.sub(r"\(.*?\)", "", fold(header))
+
+
 def _find_header(rows: list[list[str]]) -> int | None:
     for i, row in enumerate(rows[:HEADER_SCAN]):
-        if any(fold(c) in ID_ALIASES for c in row):
+        if any(_key(c) in ID_ALIASES for c in row):
             return i
     return None
 
@@ -177,10 +184,23 @@ def read_list(path: Path, *, file_name: str | None = None) -> ListData:
     return _validate(frame, [fold(h) for h in headers], file_name)
 
 
+def _evidence_columns(headers: list[str], skip: tuple[int, int | None]) -> list[tuple[int, str]]:
+    """Every other named column, each under a distinct name (a repeated header gets its
+    column number, so no value is lost)."""
+    out, seen = [], set()
+    for j, h in enumerate(headers):
+        if not h or j in skip:
+            continue
+        name = h if h not in seen else f"{h}（第{j + 1}列）"
+        seen.add(name)
+        out.append((j, name))
+    return out
+
+
 def _validate(frame: pl.DataFrame, headers: list[str], file_name: str) -> ListData:
-    id_col = next(j for j, h in enumerate(headers) if h in ID_ALIASES)
-    name_col = next((j for j, h in enumerate(headers) if h in NAME_ALIASES), None)
-    evidence = [(j, h) for j, h in enumerate(headers) if h and j not in (id_col, name_col)]
+    id_col = next(j for j, h in enumerate(headers) if _key(h) in ID_ALIASES)
+    name_col = next((j for j, h in enumerate(headers) if _key(h) in NAME_ALIASES), None)
+    evidence = _evidence_columns(headers, (id_col, name_col))
     cols = [f"c{j}" for j in range(len(headers))]
     frame = frame.with_columns([pl.col(c).fill_null("").str.strip_chars() for c in cols])
     # Empty rows and trailing summary rows (合计/总计) are not data.

@@ -370,6 +370,7 @@ def test_a_load_writes_status_events_change_rows_and_its_batch(regions, tmp_path
     assert kinds == ["exited", "registered"]
     batch = ImportBatch.objects.get(pk=result.batch_id)
     assert (batch.status, batch.households_created) == ("loaded", 1)
+    assert batch.region.code == "430405014201"  # the common region of its households: who may see it
     changes = ObjectChange.objects.filter(batch_id=result.batch_id)
     assert changes.count() == 1 + 2 + 1  # household, two members, the year
     member_row = changes.filter(content_type__model="member").first()

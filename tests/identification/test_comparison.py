@@ -242,3 +242,16 @@ def test_the_compare_command(tmp_path, registry, capsys):
     bad = write_csv(tmp_path / "bad.csv", [(1, "甲")], header="序号,姓名")
     with pytest.raises(CommandError, match="证件号码"):
         call_command("compare", str(bad), "--kind", "vehicle", "--no-progress")
+
+
+def test_the_reader_accepts_a_noted_id_header_and_keeps_repeated_columns(tmp_path):
+    from fupin.identification.lists import read_list
+
+    number = new_id()
+    path = tmp_path / "l.csv"
+    path.write_text(f"名单\n姓名,身份证号码（18位）,备注,备注\n张三,{number[:-1]}{number[-1].lower()},a,b\n合计,,,\n")
+    data = read_list(path)
+    assert (data.rows_total, data.rows_valid) == (1, 1)
+    row = data.frame.to_dicts()[0]
+    assert (row["id_number"], row["line"], row["name"]) == (number, 3, "张三")
+    assert data.columns == ["备注", "备注（第4列）"]

@@ -60,6 +60,7 @@ class ImportResult:
     ended: list[tuple[str, str]] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     changes: int = 0
+    region_ids: list[int] = field(default_factory=list)  # where the loaded households are
 
     @property
     def ok(self) -> bool:
@@ -222,6 +223,7 @@ def import_file(
                 outcome = layout.load(data, ictx, log, write=write and (valid_only or not issues.error_count))
                 sheet.counts, sheet.rejected = outcome["counts"], outcome["rejected"]
                 result.ended.extend(outcome.get("ended", []))
+                result.region_ids.extend(outcome.get("regions", []))
             if issues.error_count and not valid_only:
                 raise _Rejected
             if not write:
@@ -230,7 +232,7 @@ def import_file(
                 raise _Rejected
             result.changes = log.write(progress=_advance(progress))
             result.status = BatchStatus.LOADED
-            _save_batch(batch, result, ctx, path, job)
+            _save_batch(batch, result, ctx, path, job, regions)
     except _Rejected:
         if result.status != "checked":
             result.status = BatchStatus.REJECTED
@@ -248,11 +250,16 @@ def _advance(progress: Any) -> Any:
     return progress.advance
 
 
-def _save_batch(batch: ImportBatch | None, result: ImportResult, ctx: Context, path: Path, job: Any) -> None:
-    """Record the batch inside the load's transaction: a loaded import always has its batch."""
+def _save_batch(
+    batch: ImportBatch | None, result: ImportResult, ctx: Context, path: Path, job: Any, regions: RegionIndex
+) -> None:
+    """Record the batch inside the load's transaction: a loaded import always has its batch,
+    owned by the common region of its households (so that the district office sees it)."""
     batch = batch or ImportBatch(
         id=result.batch_id, file_name=result.file_name, sha256=file_sha256(path), year=result.year
     )
+    if batch.region_id is None:
+        batch.region_id = common_region(result.region_ids, regions)
     batch.actor = ctx.actor if ctx.actor is not None and ctx.actor.pk else batch.actor
     apply_result(batch, result)
     if job is not None:

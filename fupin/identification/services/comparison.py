@@ -117,104 +117,132 @@ def comparison_load(
     return c
 
 
-def _scope_sql(alias: str = "g") -> str:
-    return f"{alias}.path LIKE %s"
+MATCHES = "identification_matches_tmp"
 
 
 def comparison_match(*, comparison: ComparisonList, recheck: Recheck | None = None) -> dict[str, int]:
-    """Match a stored list against the registry as it is now; returns and stores the counts.
-    Matching the same list again files no lead twice (findings carry a fingerprint)."""
-    c = comparison
+    """Match one stored list against the registry as it is now (see comparisons_match)."""
+    return comparisons_match(comparisons=[comparison], recheck=recheck)
+
+
+def comparisons_match(*, comparisons: list[ComparisonList], recheck: Recheck | None = None) -> dict[str, int]:
+    """Match stored lists against the registry as it is now, each within its own region, and
+    store each list's counts; returns the totals. One hash join for all the lists puts the
+    matches in a temporary table; counts, findings and candidates are then read from it.
+    Matching a list again files no lead twice (findings carry a fingerprint, a household has
+    at most one open case)."""
+    if not comparisons:
+        return {"matched": 0, "unmatched": 0, "findings": 0, "candidates": 0}
     t = {
-        "row": table(ComparisonRow),
-        "member": table(Member),
-        "household": table(Household),
-        "region": table(Region),
-        "finding": table(Finding),
-        "application": table(Application),
+        name: table(model)
+        for name, model in (
+            ("row", ComparisonRow),
+            ("member", Member),
+            ("household", Household),
+            ("region", Region),
+            ("finding", Finding),
+            ("application", Application),
+            ("list", ComparisonList),
+        )
     }
-    prefix = Region.objects.values_list("path", flat=True).get(pk=c.region_id) + "%"
+    ids = [c.pk for c in comparisons]
+    marks = ", ".join(["%s"] * len(ids))
     now = timezone.now()
+    totals = {"matched": 0, "unmatched": 0, "findings": 0, "candidates": 0}
     with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {MATCHES}")
         cur.execute(
-            f"""SELECT COUNT(DISTINCT r.id_number) FROM {t["row"]} r
+            f"""CREATE TEMPORARY TABLE {MATCHES} AS
+                SELECT r.comparison_id, r.id AS row_id, r.id_number, m.id AS member_id, h.id AS household_id,
+                       h.region_id, CASE WHEN h.registered THEN 1 ELSE 0 END AS registered
+                FROM {t["row"]} r
+                JOIN {t["list"]} c ON c.id = r.comparison_id
+                JOIN {t["region"]} cg ON cg.id = c.region_id
                 JOIN {t["member"]} m ON m.id_number = r.id_number AND m.ended_on IS NULL
                 JOIN {t["household"]} h ON h.id = m.household_id AND h.closed_on IS NULL
                 JOIN {t["region"]} g ON g.id = h.region_id
-                WHERE r.comparison_id = %s AND {_scope_sql()}""",
-            [c.pk, prefix],
+                WHERE r.comparison_id IN ({marks}) AND g.path LIKE cg.path || '%%'""",
+            ids,
         )
-        matched = cur.fetchone()[0]
-        # Distinct ID numbers of the list: known since it was read (valid rows minus repeats).
-        distinct_ids = c.rows_valid - c.duplicate_count
-        findings = candidates = 0
-        if c.kind in INCLUSION_KINDS:
-            closed = ", ".join(f"'{s}'" for s in CLOSED_STEPS)
-            year = recheck.year if recheck is not None else latest_policy_year()
+        cur.execute(f"SELECT comparison_id, COUNT(DISTINCT id_number) FROM {MATCHES} GROUP BY comparison_id")
+        matched = dict(cur.fetchall())
+        # 死亡人员 concern everyone in the registry; 四类人员 and other lists the registered.
+        leads = [c.pk for c in comparisons if c.kind not in INCLUSION_KINDS]
+        if leads:
+            cur.execute(
+                f"""INSERT INTO {t["finding"]} (region_id, kind, household_id, member_id, other_member_id, list_kind,
+                        comparison_id, row_id, recheck_id, evidence, fingerprint, status, note, decided_by_id,
+                        decided_at, application_id, created)
+                    SELECT x.region_id, %s, x.household_id, x.member_id, NULL, c.kind, x.comparison_id,
+                           x.row_id, %s, '{{}}',
+                           'L' || CAST(x.comparison_id AS VARCHAR(20)) || ':' || CAST(x.member_id AS VARCHAR(20)),
+                           %s, '', NULL, NULL, NULL, %s
+                    FROM {MATCHES} x JOIN {t["list"]} c ON c.id = x.comparison_id
+                    WHERE x.comparison_id IN ({", ".join(["%s"] * len(leads))})
+                      AND (x.registered = 1 OR c.kind = %s)
+                    ON CONFLICT DO NOTHING""",
+                [
+                    FindingKind.LIST_MATCH,
+                    recheck.pk if recheck else None,
+                    FindingStatus.OPEN,
+                    now,
+                    *leads,
+                    ListKind.DEATH,
+                ],
+            )
+            totals["findings"] = max(cur.rowcount, 0)
+        closed = ", ".join(f"'{s}'" for s in CLOSED_STEPS)
+        for c in comparisons:
+            if c.kind not in INCLUSION_KINDS:
+                continue
+            # 应纳尽纳: one candidate per household not on the roll, unless a case is open.
             cur.execute(
                 f"""INSERT INTO {t["application"]} (household_id, kind, origin, year, attribute, main_cause,
                         other_causes, standard, reason, step, step_since, proposed_by_id, comparison_id,
                         member_id, created)
-                    SELECT h.id, %s, %s, %s, '', '', '', '', %s, %s, %s, NULL, %s, MIN(m.id), %s
-                    FROM {t["row"]} r
-                    JOIN {t["member"]} m ON m.id_number = r.id_number AND m.ended_on IS NULL
-                    JOIN {t["household"]} h ON h.id = m.household_id AND h.closed_on IS NULL AND h.registered = %s
-                    JOIN {t["region"]} g ON g.id = h.region_id
-                    WHERE r.comparison_id = %s AND {_scope_sql()}
+                    SELECT x.household_id, %s, %s, %s, '', '', '', '', %s, %s, %s, NULL, %s, MIN(x.member_id), %s
+                    FROM {MATCHES} x
+                    WHERE x.comparison_id = %s AND x.registered = 0
                       AND NOT EXISTS (SELECT 1 FROM {t["application"]} a
-                                      WHERE a.household_id = h.id AND a.step NOT IN ({closed}))
-                    GROUP BY h.id
+                                      WHERE a.household_id = x.household_id AND a.step NOT IN ({closed}))
+                    GROUP BY x.household_id
                     ON CONFLICT DO NOTHING""",
                 [
                     ApplicationKind.ADMISSION,
                     ApplicationOrigin.COMPARISON,
-                    year,
+                    recheck.year if recheck is not None else latest_policy_year(),
                     _("{kind}名单比对：应纳尽纳候选").format(kind=c.kind_name)[:300],
                     Step.CANDIDATE,
                     now,
                     c.pk,
                     now,
-                    False,
                     c.pk,
-                    prefix,
                 ],
             )
-            candidates = max(cur.rowcount, 0)
-        else:
-            registered = "" if c.kind == ListKind.DEATH else "AND h.registered = %s"
-            params: list[Any] = [
-                FindingKind.LIST_MATCH,
-                c.kind,
-                c.pk,
-                recheck.pk if recheck else None,
-                f"L{c.pk}:",
-                FindingStatus.OPEN,
-                now,
-            ]
-            params += ([True] if registered else []) + [c.pk, prefix]
-            cur.execute(
-                f"""INSERT INTO {t["finding"]} (region_id, kind, household_id, member_id, other_member_id, list_kind,
-                        comparison_id, row_id, recheck_id, evidence, fingerprint, status, note, decided_by_id,
-                        decided_at, application_id, created)
-                    SELECT h.region_id, %s, h.id, m.id, NULL, %s, %s, r.id, %s, '{{}}',
-                           %s || CAST(m.id AS VARCHAR(20)), %s, '', NULL, NULL, NULL, %s
-                    FROM {t["row"]} r
-                    JOIN {t["member"]} m ON m.id_number = r.id_number AND m.ended_on IS NULL
-                    JOIN {t["household"]} h ON h.id = m.household_id AND h.closed_on IS NULL {registered}
-                    JOIN {t["region"]} g ON g.id = h.region_id
-                    WHERE r.comparison_id = %s AND {_scope_sql()}
-                    ON CONFLICT DO NOTHING""",
-                params,
-            )
-            findings = max(cur.rowcount, 0)
-    counts = {"matched": matched, "unmatched": distinct_ids - matched, "findings": findings, "candidates": candidates}
-    ComparisonList.objects.filter(pk=c.pk).update(
-        matched=matched,
-        unmatched=distinct_ids - matched,
-        findings=Finding.objects.filter(comparison=c).count() if findings else c.findings,
-        candidates=Application.objects.filter(comparison=c).count() if candidates else c.candidates,
-    )
-    return counts
+            totals["candidates"] += max(cur.rowcount, 0)
+        cur.execute(f"DROP TABLE {MATCHES}")
+        cur.execute(
+            f"SELECT comparison_id, COUNT(*) FROM {t['finding']} WHERE comparison_id IN ({marks}) "
+            "GROUP BY comparison_id",
+            ids,
+        )
+        found = dict(cur.fetchall())
+        cur.execute(
+            f"SELECT comparison_id, COUNT(*) FROM {t['application']} WHERE comparison_id IN ({marks}) "
+            "GROUP BY comparison_id",
+            ids,
+        )
+        proposed = dict(cur.fetchall())
+    for c in comparisons:
+        # Distinct ID numbers of the list: known since it was read (valid rows minus repeats).
+        hit = matched.get(c.pk, 0)
+        miss = c.rows_valid - c.duplicate_count - hit
+        totals["matched"] += hit
+        totals["unmatched"] += miss
+        ComparisonList.objects.filter(pk=c.pk).update(
+            matched=hit, unmatched=miss, findings=found.get(c.pk, 0), candidates=proposed.get(c.pk, 0)
+        )
+    return totals
 
 
 def comparison_run_file(

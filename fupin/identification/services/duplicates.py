@@ -120,7 +120,10 @@ def duplicates_find(*, region: Region, recheck: Recheck | None = None) -> dict[s
         [_pair_finding(FindingKind.TWO_HOUSEHOLDS, "T", r, recheck, now) for r in exact.iter_rows(named=True)]
     )
 
-    members = members.with_columns(_sound_keys(members["name"]).alias("sound"))
+    # Names repeat a lot: work out each distinct name's sound once.
+    names = members.select(pl.col("name").unique())
+    names = names.with_columns(_sound_keys(names["name"]).alias("sound"))
+    members = members.join(names, on="name", how="left")
     alike = _pairs(members, ["sound", "birth_date", "sex"]).filter(pl.col("name") != pl.col("name_b"))
     counts[FindingKind.LIKELY_DUPLICATE.value] = _insert(
         [_pair_finding(FindingKind.LIKELY_DUPLICATE, "S", r, recheck, now) for r in alike.iter_rows(named=True)]

@@ -33,7 +33,7 @@ from fupin.identification.models import Application, Assessment, ComparisonList,
 from fupin.identification.rules_bulk import CRITERIA, evaluate_frame
 from fupin.identification.selectors.policy import latest_policy_year, policies_for_regions
 from fupin.identification.selectors.snapshots import registered_frames
-from fupin.identification.services.comparison import comparison_match
+from fupin.identification.services.comparison import comparisons_match
 from fupin.identification.services.duplicates import duplicates_find
 from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
@@ -280,11 +280,9 @@ def recheck_run(*, recheck: Recheck, progress: Progress) -> dict[str, Any]:
 
         t0 = time.monotonic()
         progress.start(len(lists), _("部门名单比对：{n} 份").format(n=len(lists)))
-        matched: dict[str, int] = Counter()
-        for c in lists:
-            progress.step(_("比对 {name}").format(name=c.kind_name))
-            matched.update(comparison_match(comparison=c, recheck=r))
-            progress.advance(1)
+        progress.step(_("比对 {n} 份名单").format(n=len(lists)))
+        matched = comparisons_match(comparisons=lists, recheck=r)
+        progress.advance(len(lists))
         timings["comparisons"] = round(time.monotonic() - t0, 2)
 
         t0 = time.monotonic()

@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fupin.core.changelog import Context
@@ -17,6 +18,7 @@ from fupin.monitoring.choices import AlertSource, ObjectStatus
 from fupin.monitoring.models import Alert
 from fupin.monitoring.policy import monitoring_lines_for_regions, monitoring_policies_for_regions
 from fupin.monitoring.screening.frames import alerts_insert, population_sql, sql_frame, tables, yuan
+from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
 
 
@@ -27,24 +29,21 @@ class IncomeScreening:
 
 
 def _region_thresholds(*, year: int, paths: list[str]) -> list[tuple[int, int | None, int, int, int]]:
-    """(region id, line in cents, drop in basis points, days, policy id) for every region that
-    holds households of the population: resolved once per region, never per household."""
-    where, params = population_sql(paths)
-    t = tables()
-    with connection.cursor() as cur:
-        sql = f"SELECT DISTINCT h.region_id FROM {t['household']} h JOIN {t['region']} r ON r.id = h.region_id"  # noqa: S608
-        cur.execute(f"{sql} WHERE {where}", params)
-        ids = [r[0] for r in cur.fetchall()]
-    regions = list(Region.objects.filter(pk__in=ids))
+    """(region id, line in cents, drop in basis points, days, policy id) for every village and
+    group under `paths`: resolved once per region (a few hundred), never per household."""
+    scope = Q(pk__in=[])
+    for p in paths:
+        scope |= Q(path__startswith=p)
+    regions = list(Region.objects.filter(scope, level__in=(RegionLevel.VILLAGE, RegionLevel.GROUP)))
     lines = monitoring_lines_for_regions(regions=regions, year=year)
     policies = monitoring_policies_for_regions(regions=regions, year=year, strict=True)
     rows = []
-    for pk, p in policies.items():
-        if p is None:
+    for pk, policy in policies.items():
+        if policy is None:
             continue
         line = lines.get(pk)
-        rows.append((pk, None if line is None else int(line * 100), int(p.income_drop_share * 10000),
-                     p.procedure_days, p.pk))
+        rows.append((pk, None if line is None else int(line * 100), int(policy.income_drop_share * 10000),
+                     policy.procedure_days, policy.pk))
     return rows
 
 
