@@ -39,7 +39,9 @@ TARGET_SECONDS = 60
 TARGET_RATIO = 5
 KINDS = ("state_paid", "vehicle", "housing", "business", "dibao")
 OVERLAP = 0.10
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
 GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉梅兵林辉春生德文海金云凤波宁")
 
 
@@ -49,8 +51,15 @@ GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞
 
 def _env(url: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.base", "FUPIN_MODE": "dev",
-                "PYTHONPATH": str(ROOT), "FUPIN_VAR_DIR": str(ROOT / "bench" / "out" / "recheck-var")})
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "FUPIN_MODE": "dev",
+            "PYTHONPATH": str(ROOT),
+            "FUPIN_VAR_DIR": str(ROOT / "bench" / "out" / "recheck-var"),
+        }
+    )
     return env
 
 
@@ -73,14 +82,20 @@ def fresh_database(vendor: str, workdir: Path) -> str:
             conn.execute("DROP SCHEMA public CASCADE")
             conn.execute("CREATE SCHEMA public")
     for args in (["migrate", "-v0"], ["import_regions", str(ROOT / "fupin" / "regions" / "data" / "zhuhui.csv")]):
-        subprocess.run([sys.executable, "-m", "fupin", *args], cwd=ROOT, env=_env(url), check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "fupin", *args], cwd=ROOT, env=_env(url), check=True, stdout=subprocess.DEVNULL
+        )
     return url
 
 
 def child(url: str, *args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "bench.bench_recheck", "--child", *args], cwd=ROOT, env=_env(url),
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.bench_recheck", "--child", *args],
+        cwd=ROOT,
+        env=_env(url),
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-4000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -130,8 +145,10 @@ def run(vendor: str, workdir: Path, args: argparse.Namespace, lists: list[Path])
     url = fresh_database(vendor, workdir)
     print(f"[{vendor}] loading {args.persons:,} persons …", flush=True)
     loaded = child(url, "load", str(args.persons), str(args.seed))
-    print(f"    {loaded['households']:,} households, {loaded['persons']:,} persons in {loaded['seconds']:.1f} s",
-          flush=True)
+    print(
+        f"    {loaded['households']:,} households, {loaded['persons']:,} persons in {loaded['seconds']:.1f} s",
+        flush=True,
+    )
     print(f"[{vendor}] registering {len(lists)} lists …", flush=True)
     registered = child(url, "lists", *map(str, lists))
     print(f"    {registered['rows']:,} rows in {registered['seconds']:.1f} s", flush=True)
@@ -168,33 +185,46 @@ def write_doc(lines: list[str], args: argparse.Namespace, results: list[dict]) -
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     verdicts = []
     for r in results:
-        ok = r["recheck"] <= TARGET_SECONDS and r["recheck"] <= TARGET_RATIO * r["baseline"]
-        verdicts.append(f"{r['vendor']}: {'met' if ok else 'NOT met'} ({r['recheck']:.1f} s, "
-                        f"{r['recheck'] / r['baseline']:.1f}× baseline)")
+        seconds = "met" if r["recheck"] <= TARGET_SECONDS else "NOT met"
+        ratio = "met" if r["recheck"] <= TARGET_RATIO * r["baseline"] else "NOT met"
+        verdicts.append(
+            f"{r['vendor']}: {r['recheck']:.1f} s ({seconds} ≤ {TARGET_SECONDS} s), "
+            f"{r['recheck'] / r['baseline']:.1f}× the bare join ({ratio} ≤ {TARGET_RATIO}×)"
+        )
     body = [
         SECTION,
         "",
         f"Run {dt.date.today().isoformat()} with `python -m bench.bench_recheck --persons {args.persons}"
         f" --list-rows {args.list_rows}` on {platform.machine()} ({os.cpu_count()} cores, shared with other "
-        f"work), Python {platform.python_version()}.",
+        f"work), Python {platform.python_version()}; PostgreSQL with its default settings (shared_buffers "
+        "128 MB).",
         "",
         "Population: households of 1–6 persons in the villages of the demo tree, 80% registered (20% of them "
         "未脱贫), 20% ordinary households; yearly facts for the year with incomes around the line. Five "
         f"department lists ({', '.join(KINDS)}) of {args.list_rows:,} ID numbers each, {OVERLAP:.0%} of them "
-        "people of the registry, the rest strangers. *Register lists* (not timed in the re-check): read each "
+        "people of the registry, the rest strangers. *Register lists* (not part of the re-check): read each "
         "CSV with polars, normalise and check every ID number (check digit, birth date), store the rows "
-        "(COPY / executemany) — what an upload does before matching. *Full re-check* is the `recheck` job of "
-        "the district office's button and `fupin recheck`, in one transaction: snapshots of every open "
-        "registered household built with two set-based queries, the rules applied and every assessment "
-        "stored with its inputs and per-rule results (COPY / executemany), rule findings; each stored list "
-        "matched against the whole registry by one INSERT … SELECT (findings for 四类人员 lists, candidate "
-        "applications for the 低保 list); the duplicate checks (dead-ID join in SQL, same name and birth "
-        "date, and sound-alike names by tone-less pinyin in polars); the per-township summary. *Bare hash "
-        "join*: `SELECT COUNT(*)` of the five stored lists joined to the member table on the ID number, in "
-        "the same database right before the re-check.",
+        "(COPY / executemany) — what an upload does before matching; here the lists are stored unmatched, so "
+        "the re-check does all the matching. *Full re-check* is the `recheck` job of the district office's "
+        "button and `fupin recheck`, in one transaction: *rules* — every open registered household and its "
+        "members read with two queries (COPY out on PostgreSQL), the rules applied in columns "
+        "(`rules_bulk`, the same results as the per-household rules), every assessment stored with its "
+        "inputs and per-rule results (COPY / executemany) and the rule findings; *lists* — one hash join "
+        "of all stored lists against the whole registry into a temporary table, then the findings "
+        "(四类人员 lists) and the 应纳尽纳 candidate applications (低保 list) inserted from it; *duplicates* "
+        "— dead-ID join in SQL, same name and birth date, sound-alike names by tone-less pinyin in polars; "
+        "then the per-township summary. *Bare hash join*: `SELECT COUNT(*)` of the five stored lists "
+        "joined to the member table on the ID number, in the same database right before the re-check.",
         "",
         f"Targets: re-check ≤ {TARGET_SECONDS} s on PostgreSQL and ≤ {TARGET_RATIO}× the baseline. "
         f"Result: {'; '.join(verdicts)}.",
+        "",
+        "Where the time goes: the bare join only counts; the re-check also writes — one assessment per "
+        "registered household (about 850 bytes of JSON inputs and results each, some 200 MB) and one "
+        "finding per match on the roll — and that writing, not the matching, is most of the gap to 5×. "
+        "Earlier runs of this benchmark on the same data measured 169 s (per-household Python rules, "
+        "per-list joins, foreign-key constraints on the bulk tables checked row by row at commit) and "
+        "54 s (rules in columns, constraints dropped on the bulk-loaded tables).",
         "",
         *lines,
         "",
@@ -204,7 +234,7 @@ def write_doc(lines: list[str], args: argparse.Namespace, results: list[dict]) -
         text = text.rstrip("\n") + "\n\n" + "\n".join(body)
     else:
         end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + "\n".join(body) + ("\n" + text[end + 1:] if end != -1 else "")
+        text = text[:start] + "\n".join(body) + ("\n" + text[end + 1 :] if end != -1 else "")
     doc.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
     return doc
 
@@ -212,8 +242,9 @@ def write_doc(lines: list[str], args: argparse.Namespace, results: list[dict]) -
 def main(argv: list[str] | None = None) -> list[dict]:
     from bench import Result, scaled
 
-    parser = argparse.ArgumentParser(prog="python -m bench.bench_recheck", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.bench_recheck", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     standalone = argv is not None
     parser.add_argument("--persons", type=int, default=1_000_000 if standalone else scaled(100_000))
     parser.add_argument("--list-rows", type=int, default=0, help="rows per list (default: as many as persons)")
@@ -238,11 +269,18 @@ def main(argv: list[str] | None = None) -> list[dict]:
         results.append(run("sqlite", workdir, args, lists))
     lines = table(results)
     print("\n".join(lines))
+    (workdir / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     if not args.no_doc and results:
         print(f"written to {write_doc(lines, args, results)}")
     return [
-        Result(name=f"full re-check ({r['vendor']})", seconds=r["recheck"], n=r["loaded"]["persons"], unit="persons",
-               baseline=r["baseline"], baseline_name="bare hash join of the five lists").as_dict()
+        Result(
+            name=f"full re-check ({r['vendor']})",
+            seconds=r["recheck"],
+            n=r["loaded"]["persons"],
+            unit="persons",
+            baseline=r["baseline"],
+            baseline_name="bare hash join of the five lists",
+        ).as_dict()
         for r in results
     ]
 
@@ -257,7 +295,7 @@ def _django() -> None:
     django.setup()
 
 
-def _columns_with_defaults(model) -> dict:  # noqa: ANN001
+def _columns_with_defaults(model: type) -> dict:
     from django.db.models import NOT_PROVIDED
 
     out = {}
@@ -307,11 +345,21 @@ def child_load(persons: int, seed: int) -> dict:
         region_id, code = villages[hid % len(villages)]
         registered = rng.random() < 0.8
         status = ("not_exited" if rng.random() < 0.2 else "exited") if registered else ""
-        households.append({**h_defaults, "id": hid, "code": f"{code}{hid:07d}", "region_id": region_id,
-                           "registered": registered, "attribute": "1" if registered else "",
-                           "main_cause": rng.choice(["01", "02", "07", "09"]) if registered else "",
-                           "standard": "1" if registered else "", "identified_year": 2014 if registered else None,
-                           "status": status, "exit_year": 2017 if status == "exited" else None})
+        households.append(
+            {
+                **h_defaults,
+                "id": hid,
+                "code": f"{code}{hid:07d}",
+                "region_id": region_id,
+                "registered": registered,
+                "attribute": "1" if registered else "",
+                "main_cause": rng.choice(["01", "02", "07", "09"]) if registered else "",
+                "standard": "1" if registered else "",
+                "identified_year": 2014 if registered else None,
+                "status": status,
+                "exit_year": 2017 if status == "exited" else None,
+            }
+        )
         surname = rng.choice(SURNAMES)
         for k in range(size):
             number = ids[i]
@@ -319,20 +367,40 @@ def child_load(persons: int, seed: int) -> dict:
             age = YEAR - born.year
             student = 6 <= age <= 15
             name = surname + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-            row = {**m_defaults, "household_id": hid, "name": name, "id_type": "01", "id_number": number,
-                            "sex": "1" if int(number[16]) % 2 else "2", "birth_date": born,
-                            "relation": "01" if k == 0 else rng.choice(["02", "03", "04", "11", "12"]),
-                            "education": "" if student else "03", "school_status": "03" if student else "",
-                            "health": "01", "labour_skill": "1" if 16 <= age <= 60 else "4",
-                            "ins_medical": rng.random() < 0.97, "ins_serious_illness": rng.random() < 0.95,
-                            "join_reason": "00"}
+            row = {
+                **m_defaults,
+                "household_id": hid,
+                "name": name,
+                "id_type": "01",
+                "id_number": number,
+                "sex": "1" if int(number[16]) % 2 else "2",
+                "birth_date": born,
+                "relation": "01" if k == 0 else rng.choice(["02", "03", "04", "11", "12"]),
+                "education": "" if student else "03",
+                "school_status": "03" if student else "",
+                "health": "01",
+                "labour_skill": "1" if 16 <= age <= 60 else "4",
+                "ins_medical": rng.random() < 0.97,
+                "ins_serious_illness": rng.random() < 0.95,
+                "join_reason": "00",
+            }
             m_cols = m_cols or list(row)
             members.append(tuple(row[c] for c in m_cols))  # tuples: a million dicts would not fit comfortably
             i += 1
         per_capita = Decimal(rng.randint(2000, 9000))
-        years.append({**y_defaults, "household_id": hid, "year": YEAR, "wage_income": per_capita * size,
-                      "persons": size, "net_income": per_capita * size, "per_capita_net_income": per_capita,
-                      "house_grade": rng.choice("AABBBBC"), "water_safe": rng.random() < 0.97})
+        years.append(
+            {
+                **y_defaults,
+                "household_id": hid,
+                "year": YEAR,
+                "wage_income": per_capita * size,
+                "persons": size,
+                "net_income": per_capita * size,
+                "per_capita_net_income": per_capita,
+                "house_grade": rng.choice("AABBBBC"),
+                "water_safe": rng.random() < 0.97,
+            }
+        )
     with transaction.atomic():
         for model, dicts in ((Household, households), (HouseholdYear, years)):
             cols = list(dicts[0])
@@ -396,8 +464,14 @@ def child_measure() -> dict:
     totals = recheck_run(recheck=recheck, progress=Progress(Job(kind="recheck")))
     seconds = time.perf_counter() - t
     recheck.refresh_from_db()
-    return {"baseline": baseline, "joined": joined, "recheck": seconds, "totals": totals,
-            "timings": recheck.timings, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "baseline": baseline,
+        "joined": joined,
+        "recheck": seconds,
+        "totals": totals,
+        "timings": recheck.timings,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def _child(argv: list[str]) -> None:
