@@ -33,7 +33,13 @@ settings.load_profile("fupin")
 REGION_FILE = Path(__file__).resolve().parent.parent / "fupin" / "regions" / "data" / "zhuhui.csv"
 SYSTEM = Context(actor=None, source=ChangeSource.COMMAND)
 
-DISTRICT, DONGYANGDU, DACHANG, DACHANG_G1, GUANGHUI = "430405", "430405014", "430405014201", "430405014201001", "430405014202"
+DISTRICT, DONGYANGDU, DACHANG, DACHANG_G1, GUANGHUI = (
+    "430405",
+    "430405014",
+    "430405014201",
+    "430405014201001",
+    "430405014202",
+)
 LINGHU, JIEFANG = "430405201", "430405201201"
 
 
@@ -157,11 +163,13 @@ def head_data(**kw) -> dict:
 
 
 def make_household(code: str, region_code: str = DACHANG, *, registered: bool = True, head: dict | None = None, **data):
-    defaults = {"registered": True, "attribute": "1", "main_cause": "01", "identified_year": 2014,
-                "status": "not_exited"} if registered else {}
+    defaults = (
+        {"registered": True, "attribute": "1", "main_cause": "01", "identified_year": 2014, "status": "not_exited"}
+        if registered
+        else {}
+    )
     defaults.update(data)
-    return household_create(ctx=SYSTEM, code=code, region=region(region_code), data=defaults,
-                            head=head or head_data())
+    return household_create(ctx=SYSTEM, code=code, region=region(region_code), data=defaults, head=head or head_data())
 
 
 @pytest.fixture

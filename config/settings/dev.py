@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("FUPIN_MODE", "demo")
 
-from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import *  # noqa: F403

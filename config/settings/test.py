@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("FUPIN_MODE", "test")
 os.environ.setdefault("FUPIN_VAR_DIR", tempfile.mkdtemp(prefix="fupin-test-"))
 
-from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

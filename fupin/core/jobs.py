@@ -119,13 +119,23 @@ class TerminalProgress(Progress):
 def job_progress(job: Job) -> dict:
     """What the UI shows: live figures from the cache, final ones from the row."""
     if job.is_finished:
-        return {"status": job.status, "percent": job.percent, "done": job.done, "total": job.total,
-                "message": job.message}
+        return {
+            "status": job.status,
+            "percent": job.percent,
+            "done": job.done,
+            "total": job.total,
+            "message": job.message,
+        }
     live = cache.get(_cache_key(job.pk)) or {}
     total, done = live.get("total", job.total), live.get("done", job.done)
     percent = min(99, int(done * 100 / total)) if total else 0
-    return {"status": job.status, "percent": percent, "done": done, "total": total,
-            "message": live.get("message", job.message)}
+    return {
+        "status": job.status,
+        "percent": percent,
+        "done": done,
+        "total": total,
+        "message": live.get("message", job.message),
+    }
 
 
 def execute(job: Job, progress: Progress | None = None) -> Job:
@@ -139,7 +149,7 @@ def execute(job: Job, progress: Progress | None = None) -> Job:
             raise LookupError(f"no runner for job kind {job.kind!r}")
         job.result = func(job, progress) or {}
         job.status = JobStatus.DONE
-    except Exception as exc:  # noqa: BLE001 — the job records any failure; nothing is swallowed
+    except Exception as exc:
         job.status = JobStatus.FAILED
         job.result = {"error": str(exc)}
         progress.log("".join(traceback.format_exception_only(exc)).strip())

@@ -60,7 +60,9 @@ def problem(number: str, *, today: dt.date | None = None) -> IdProblem | None:
     if not number:
         return IdProblem("empty", "证件号码为空")
     if _SCIENTIFIC.match(number):
-        return IdProblem("number", "证件号码被 Excel 存成了数字（科学计数法），末几位已丢失；请把该列设为文本格式后重新导出")
+        return IdProblem(
+            "number", "证件号码被 Excel 存成了数字（科学计数法），末几位已丢失；请把该列设为文本格式后重新导出"
+        )
     if len(number) != 18:
         return IdProblem("length", f"证件号码应为 18 位，实际 {len(number)} 位")
     if not (number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")):

@@ -68,7 +68,9 @@ class Household(models.Model):
                 name="household_exit_has_year",
             ),
             # Only a registered household has a poverty status.
-            models.CheckConstraint(condition=Q(registered=True) | Q(status=""), name="household_status_needs_registration"),
+            models.CheckConstraint(
+                condition=Q(registered=True) | Q(status=""), name="household_status_needs_registration"
+            ),
         ]
         indexes = [models.Index(fields=["region", "status"])]
 
@@ -98,7 +100,9 @@ class HouseholdStatusEvent(models.Model):
     status_before = models.CharField(_("原状态"), max_length=12, blank=True)
     status_after = models.CharField(_("新状态"), max_length=12, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -20,8 +20,21 @@ from fupin.registry.services.common import assign, check_scope
 from fupin.utils.text import is_mobile
 
 HOUSEHOLD_FIELDS = (
-    "hamlet", "registered", "attribute", "main_cause", "other_causes", "standard", "identified_year", "status",
-    "exit_year", "return_year", "military_family", "only_child", "two_daughters", "phone", "bank_name",
+    "hamlet",
+    "registered",
+    "attribute",
+    "main_cause",
+    "other_causes",
+    "standard",
+    "identified_year",
+    "status",
+    "exit_year",
+    "return_year",
+    "military_family",
+    "only_child",
+    "two_daughters",
+    "phone",
+    "bank_name",
     "bank_account",
 )
 STATUS_FIELDS = ("registered", "status", "exit_year", "return_year")
@@ -32,8 +45,12 @@ def household_problems(h: Household) -> dict[str, str]:
     if h.region_id and h.region.level not in (RegionLevel.VILLAGE, RegionLevel.GROUP):
         errors["region"] = _("农户所在区域须为行政村或村民小组")
     if h.registered:
-        for name, label in (("attribute", _("贫困户属性")), ("main_cause", _("主要致贫原因")),
-                            ("identified_year", _("识别年度")), ("status", _("脱贫标志"))):
+        for name, label in (
+            ("attribute", _("贫困户属性")),
+            ("main_cause", _("主要致贫原因")),
+            ("identified_year", _("识别年度")),
+            ("status", _("脱贫标志")),
+        ):
             if getattr(h, name) in ("", None):
                 errors[name] = _("建档立卡户须填写{field}").format(field=label)
     elif h.status:
@@ -73,13 +90,21 @@ def _status_event(ctx: Context, h: Household, before: dict[str, Any], on: dt.dat
     else:
         kind, year = StatusEventKind.STATUS, on.year
     HouseholdStatusEvent.objects.create(
-        household=h, kind=kind, year=year, on=on, status_before=before["status"], status_after=h.status,
-        note=ctx.reason, actor=ctx.actor if ctx.actor is not None and ctx.actor.pk else None,
+        household=h,
+        kind=kind,
+        year=year,
+        on=on,
+        status_before=before["status"],
+        status_after=h.status,
+        note=ctx.reason,
+        actor=ctx.actor if ctx.actor is not None and ctx.actor.pk else None,
     )
 
 
 @transaction.atomic
-def household_create(*, ctx: Context, code: str, region: Region, data: dict[str, Any], head: dict[str, Any]) -> Household:
+def household_create(
+    *, ctx: Context, code: str, region: Region, data: dict[str, Any], head: dict[str, Any]
+) -> Household:
     """Create a household together with its head (户主); both are logged."""
     from fupin.registry.services.members import member_add
 
@@ -146,7 +171,13 @@ def household_close(*, ctx: Context, household: Household, reason: str, on: dt.d
     h.save(update_fields=["closed_on", "close_reason", "updated"])
     log_end(ctx, h, before, reason=ctx.reason)
     HouseholdStatusEvent.objects.create(
-        household=h, kind=StatusEventKind.CLOSED, year=on.year, on=on, status_before=h.status, status_after=h.status,
-        note=ctx.reason, actor=ctx.actor if ctx.actor is not None and ctx.actor.pk else None,
+        household=h,
+        kind=StatusEventKind.CLOSED,
+        year=on.year,
+        on=on,
+        status_before=h.status,
+        status_after=h.status,
+        note=ctx.reason,
+        actor=ctx.actor if ctx.actor is not None and ctx.actor.pk else None,
     )
     return h

@@ -20,10 +20,31 @@ from fupin.registry.validation import id_number_problems, member_problems
 from fupin.utils import idno
 
 MEMBER_FIELDS = (
-    "person_code", "name", "id_type", "id_number", "sex", "relation", "ethnicity", "political", "education",
-    "school_status", "health", "disability_grade", "disability_category", "labour_skill", "work_status",
-    "work_months", "welfare_post", "active_military", "ins_medical", "ins_serious_illness", "ins_pension", "dibao",
-    "tekun", "phone", "birth_date",
+    "person_code",
+    "name",
+    "id_type",
+    "id_number",
+    "sex",
+    "relation",
+    "ethnicity",
+    "political",
+    "education",
+    "school_status",
+    "health",
+    "disability_grade",
+    "disability_category",
+    "labour_skill",
+    "work_status",
+    "work_months",
+    "welfare_post",
+    "active_military",
+    "ins_medical",
+    "ins_serious_illness",
+    "ins_pension",
+    "dibao",
+    "tekun",
+    "phone",
+    "birth_date",
 )
 
 
@@ -48,16 +69,19 @@ def _prepare(m: Member, data: dict[str, Any]) -> None:
         raise ValidationError(errors)
     if not m.name.strip():
         raise ValidationError({"name": _("姓名为空")})
-    holder = (
-        Member.objects.active().filter(id_number=m.id_number).exclude(pk=m.pk).select_related("household").first()
-    )
+    holder = Member.objects.active().filter(id_number=m.id_number).exclude(pk=m.pk).select_related("household").first()
     if holder is not None:
         raise ValidationError(
-            {"id_number": _("证件号码 {number} 已登记在户 {code}（{name}）").format(
-                number=m.id_number, code=holder.household.code, name=holder.name)}
+            {
+                "id_number": _("证件号码 {number} 已登记在户 {code}（{name}）").format(
+                    number=m.id_number, code=holder.household.code, name=holder.name
+                )
+            }
         )
     if m.relation == Relation.HEAD:
-        other_head = Member.objects.active().filter(household_id=m.household_id, relation=Relation.HEAD).exclude(pk=m.pk)
+        other_head = (
+            Member.objects.active().filter(household_id=m.household_id, relation=Relation.HEAD).exclude(pk=m.pk)
+        )
         if other_head.exists():
             raise ValidationError({"relation": _("该户已有户主，一户只能有一名户主")})
     m.full_clean(exclude=["household", "birth_date"] if m.birth_date else ["household"])
@@ -117,9 +141,9 @@ def member_end(
     if m.joined_on and on < m.joined_on:
         raise ValidationError({"ended_on": _("减少日期不能早于加入日期")})
     others = Member.objects.active().filter(household=h).exclude(pk=m.pk)
-    if m.relation == Relation.HEAD and others.exists():
-        if new_head is None or not others.filter(pk=new_head.pk).exists():
-            raise ValidationError({"new_head": _("户主减少时须从其他成员中指定新户主")})
+    needs_new_head = m.relation == Relation.HEAD and others.exists()
+    if needs_new_head and (new_head is None or not others.filter(pk=new_head.pk).exists()):
+        raise ValidationError({"new_head": _("户主减少时须从其他成员中指定新户主")})
     before = snapshot(m)
     m.ended_on, m.end_reason = on, reason
     m.save(update_fields=["ended_on", "end_reason", "updated"])
