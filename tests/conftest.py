@@ -69,6 +69,9 @@ def region(code: str) -> Region:
     return Region.objects.get(code=code)
 
 
+CAST_SINCE = dt.date(2014, 1, 1)
+
+
 def make_user(username: str, role: str, region_code: str, **kw):
     """The cast member `username`; created on first use (normally once, at session set-up)."""
     from fupin.accounts.models import User
@@ -77,7 +80,8 @@ def make_user(username: str, role: str, region_code: str, **kw):
     if user is not None and not kw:
         return user
     user = user or user_create(ctx=SYSTEM, username=username, password="test-pass-123", full_name=username)
-    role_assign(ctx=SYSTEM, user=user, role_code=role, region=region(region_code), **kw)
+    # Valid since 2014 (the first registration year) so that stories may travel back in time.
+    role_assign(ctx=SYSTEM, user=user, role_code=role, region=region(region_code), **{"valid_from": CAST_SINCE, **kw})
     return user
 
 

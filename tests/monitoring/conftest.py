@@ -31,18 +31,6 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _cast_valid_since_2014(request):
-    """The session's cast is created with today's date; these stories travel back to 2017 and
-    2021, so their roles must already hold then (rolled back with the test)."""
-    if "db" not in request.fixturenames:
-        return
-    request.getfixturevalue("db")
-    from fupin.accounts.models import RoleAssignment
-
-    RoleAssignment.objects.filter(valid_from__gt=dt.date(2014, 1, 1)).update(valid_from=dt.date(2014, 1, 1))
-
-
-@pytest.fixture(autouse=True)
 def _fresh_cache():
     # The public form's rate limit counts in the cache: every story starts with none.
     from django.core.cache import cache
