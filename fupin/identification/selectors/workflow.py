@@ -81,8 +81,11 @@ def overdue_q(qs: QuerySet[Application]) -> Q:
         by_days[days].append(pair)
     q = Q(step__in=NOTICE_STEPS, notice_until__lt=today)
     for days, group in by_days.items():
+        # Whole days, as `mark_overdue` counts them: overdue once more than `days` full days
+        # have passed, i.e. from the (days + 1)-th day of waiting.
+        since = now - dt.timedelta(days=days + 1)
         for region_id, year in group:
-            q |= Q(household__region_id=region_id, year=year, step_since__lt=now - dt.timedelta(days=days))
+            q |= Q(household__region_id=region_id, year=year, step_since__lte=since)
     return q & ~Q(step__in=CLOSED_STEPS)
 
 
