@@ -30,6 +30,18 @@ from fupin.utils import idno
 settings.register_profile("fupin", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("fupin")
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Chinese: a request answered in English leaves its language active on
+    the test's thread (the middleware activates per request, as Django's does), which would leak
+    English into the next test's service messages on the same worker."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
 REGION_FILE = Path(__file__).resolve().parent.parent / "fupin" / "regions" / "data" / "zhuhui.csv"
 SYSTEM = Context(actor=None, source=ChangeSource.COMMAND)
 
