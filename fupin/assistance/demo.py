@@ -7,7 +7,8 @@ and measures that answer its causes (health for 因病, education for students, 
 C/D houses, 兜底 for 低保/特困, microcredit for some 缺资金, jobs and posts for members
 who hold them, a PV station and an e-commerce point), visits in the demo year plus recent
 ones for most households, and some small wishes in every state. Everything is built in
-lists and written with bulk_create; each top-level record gets its change-log row.
+lists and written with bulk_create, a chunk of households at a time (ids are never put into
+one query all at once); each top-level record gets its change-log row.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +46,7 @@ from fupin.core.choices import ChangeAction
 from fupin.core.errors import ApplicationError
 from fupin.core.models import ObjectChange
 from fupin.regions.choices import RegionLevel
+from fupin.regions.models import Region
 from fupin.registry.choices import (
     COMPULSORY_SCHOOL,
     VOCATIONAL_SCHOOL,
@@ -89,6 +93,8 @@ GROUP = [
 ]
 TEAM_POSTS = [CadrePost.FIRST_SECRETARY_LEADER, CadrePost.MEMBER, CadrePost.MEMBER]
 UNPAIRED_SHARE = 0.01
+# Households per round trip: well below SQLite's limit on the variables of one statement.
+CHUNK = 2000
 NOTE = "演示数据"
 
 
@@ -139,19 +145,54 @@ def _phone(rng: random.Random, used: set[str]) -> str:
             return phone
 
 
-def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
-    change = ctx.change
-    log = _Log(change)
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class _Env:
+    """What the per-household builders share: the year, the taxonomy, policies and projects.
+
+    Each stage draws from its own generator, taken in household order, so the data does not
+    depend on the chunk size."""
+
+    pair_rng: random.Random
+    measure_rng: random.Random
+    visit_rng: random.Random
+    year: int
+    year_end: dt.date
+    today: dt.date
+    items: dict[str, MeasureItem]
+    floor_standard: Decimal | None
+    credit: Any
+    pv: Project
+    shop: Project
+
+
+def populate(*, rng: random.Random, year: int, ctx: Any, chunk: int | None = None) -> dict[str, int]:
+    """Households are read and written `chunk` at a time (CHUNK by default): a district of
+    300,000 households never puts more than that many ids into one query."""
+    chunk = chunk or CHUNK
+    log = _Log(ctx.change)
     today = timezone.localdate()
     year_end = min(dt.date(year, 12, 31), today)
-    households = list(
-        Household.objects.filter(pk__in=ctx.household_ids, registered=True, closed_on__isnull=True)
-        .select_related("region")
-        .order_by("pk")
-    )
-    if not households:
+    ids = sorted(set(ctx.household_ids))
+    rows: list[tuple[int, int]] = []
+    for part in _chunks(ids, chunk):
+        rows.extend(
+            Household.objects.filter(pk__in=part, registered=True, closed_on__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "region_id")
+        )
+    if not rows:
         return {}
-    regions = ctx.regions or {}
+    regions = dict(ctx.regions or {})
+    by_id = {r.pk: r for r in regions.values()}
+    missing = {rid for _pk, rid in rows if rid not in by_id}
+    if missing:  # a few hundred regions at most
+        by_id.update(Region.objects.in_bulk(list(missing)))
+        regions.update({r.code: r for r in by_id.values()})
     district = regions.get("430405")
 
     # Linked units and the leading group ----------------------------------------------------
@@ -169,19 +210,94 @@ def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
         log.created(group)
 
     # Villages: a household's region is a village or one of its groups ----------------------
-    village_of: dict[int, Any] = {}
-    for h in households:
-        r = h.region
-        if r.level == RegionLevel.GROUP:
-            village_of[h.pk] = regions.get(r.code[:12]) or r
-        else:
-            village_of[h.pk] = r
-    by_village: dict[int, list[Household]] = defaultdict(list)
-    for h in households:
-        by_village[village_of[h.pk].pk].append(h)
-    villages = {village_of[h.pk].pk: village_of[h.pk] for h in households}
+    village_of_region: dict[int, Any] = {}
+    for rid in {rid for _pk, rid in rows}:
+        r = by_id[rid]
+        village_of_region[rid] = (regions.get(r.code[:12]) or r) if r.level == RegionLevel.GROUP else r
+    sizes: Counter[int] = Counter(village_of_region[rid].pk for _pk, rid in rows)
+    villages = {v.pk: v for v in village_of_region.values()}
 
-    # Work teams ----------------------------------------------------------------------------
+    teams = _teams(rng, villages, units, log)
+    cadres_by_village = _cadres(rng, year, ctx, villages, sizes, teams, units)
+    all_cadres = [c for batch in cadres_by_village.values() for c in batch]
+    log.created(all_cadres)
+    log.flush()
+
+    env = _Env(
+        pair_rng=random.Random(rng.random()),
+        measure_rng=random.Random(rng.random()),
+        visit_rng=random.Random(rng.random()),
+        year=year,
+        year_end=year_end,
+        today=today,
+        items={i.name: i for i in MeasureItem.objects.all()},
+        floor_standard=_floor_standard(district, year),
+        credit=credit_policy(year),
+        pv=Project(
+            name=f"{NOTE}·东阳渡光伏扶贫电站",
+            kind=ProjectKind.PHOTOVOLTAIC,
+            region=district or by_id[rows[0][1]],
+            funding=Decimal("3200000"),
+            funding_source="财政专项扶贫资金",
+            scale="1.2 兆瓦",
+            started_on=dt.date(2016, 5, 1),
+            note=NOTE,
+        ),
+        shop=Project(
+            name=f"{NOTE}·珠晖区农村电商服务站",
+            kind=ProjectKind.ECOMMERCE,
+            region=district or by_id[rows[0][1]],
+            funding=Decimal("600000"),
+            funding_source="电商进农村",
+            started_on=dt.date(2016, 9, 1),
+            note=NOTE,
+        ),
+    )
+    projects = [p for p in (env.pv, env.shop) if not Project.objects.filter(name=p.name).exists()]
+    Project.objects.bulk_create(projects)
+    log.created(projects)
+    if env.pv.pk:
+        env.pv.villages.set([v for v in villages.values() if v.code.startswith("430405014")])
+    if env.shop.pk:
+        env.shop.villages.set(list(villages.values()))
+
+    # Pairings, plans, measures and visits, one chunk of households at a time ----------------
+    counts: Counter[str] = Counter()
+    paired: dict[int, Cadre] = {}
+    seen: Counter[int] = Counter()  # households of each village met so far, across chunks
+    for part in _chunks([pk for pk, _rid in rows], chunk):
+        households = list(Household.objects.filter(pk__in=part).order_by("pk"))
+        for h in households:
+            h.region = by_id[h.region_id]
+        by_pk = {h.pk: h for h in households}
+        pairings = []
+        for h in households:
+            village = village_of_region[h.region_id]
+            i, seen[village.pk] = seen[village.pk], seen[village.pk] + 1
+            pairings.extend(_pairings(env.pair_rng, h, i, cadres_by_village[village.pk], year, paired))
+        Pairing.objects.bulk_create(pairings, batch_size=1000)
+        log.created(pairings, by_pk)
+        counts["pairings"] += len(pairings)
+        counts["measures"] += _plans_and_measures(env, households, village_of_region, log)
+        counts["visits"] += _visits(env, households, paired, log)
+        log.flush()
+
+    # Small wishes --------------------------------------------------------------------------
+    wishes = _wishes(rng, list(paired), paired, log)
+    log.flush()
+    return {
+        "linked_units": len(new_units),
+        "work_teams": len(teams),
+        "cadres": len(all_cadres),
+        "pairings": counts["pairings"],
+        "measures": counts["measures"],
+        "visits": counts["visits"],
+        "wishes": wishes,
+    }
+
+
+def _teams(rng: random.Random, villages: dict[int, Any], units: list[LinkedUnit], log: _Log) -> dict[int, WorkTeam]:
+    """One resident work team per village that has none yet."""
     taken_teams = set(WorkTeam.objects.values_list("name", flat=True))
     teams: dict[int, WorkTeam] = {}
     for i, (vid, village) in enumerate(sorted(villages.items(), key=lambda kv: kv[1].code)):
@@ -196,24 +312,36 @@ def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
         )
     WorkTeam.objects.bulk_create(list(teams.values()))
     log.created(list(teams.values()))
+    return teams
 
-    # Cadres: enough for every household within the year's maximum ------------------------
+
+def _cadres(
+    rng: random.Random,
+    year: int,
+    ctx: Any,
+    villages: dict[int, Any],
+    sizes: Counter[int],
+    teams: dict[int, WorkTeam],
+    units: list[LinkedUnit],
+) -> dict[int, list[Cadre]]:
+    """Enough cadres in every village for its households within the year's maximum; the first
+    three of a village with a team form it, its first cadre leading."""
     limit = workload_policy(year).max_households
     used_phones = set(Cadre.objects.values_list("phone", flat=True))
     cadres_by_village: dict[int, list[Cadre]] = {}
-    all_cadres: list[Cadre] = []
     linked_users = {"430405014201": ctx.users.get("cadre"), "430405201201": ctx.users.get("cadre2")}
     linked_users = {k: u for k, u in linked_users.items() if u is not None}
     taken_users = set(Cadre.objects.filter(user__isnull=False).values_list("user_id", flat=True))
-    for vid, hs in sorted(by_village.items(), key=lambda kv: villages[kv[0]].code):
+    for vid in sorted(sizes, key=lambda v: villages[v].code):
         village = villages[vid]
         # Somewhat below the maximum, so that reassignment has room and workloads vary.
-        count = max(1, math.ceil(len(hs) / max(1, limit - 1)))
+        count = max(1, math.ceil(sizes[vid] / max(1, limit - 1)))
         team = teams.get(vid)
         batch = []
         for i in range(count):
             male = rng.random() < 0.7
-            unit = team.unit if team is not None and i < len(TEAM_POSTS) else rng.choice(units)
+            member_of = team if i < len(TEAM_POSTS) else None
+            unit = member_of.unit if member_of is not None else rng.choice(units)
             c = Cadre(
                 name=_name(rng),
                 sex="1" if male else "2",
@@ -222,8 +350,8 @@ def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
                 unit=unit,
                 affiliation=unit.affiliation,
                 region=village,
-                team=team if team is not None and i < len(TEAM_POSTS) else None,
-                post=TEAM_POSTS[i] if team is not None and i < len(TEAM_POSTS) else CadrePost.RESPONSIBLE,
+                team=member_of,
+                post=TEAM_POSTS[i] if member_of is not None else CadrePost.RESPONSIBLE,
             )
             user = linked_users.get(village.code)
             if i == 0 and user is not None and user.pk not in taken_users:
@@ -231,39 +359,37 @@ def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
                 taken_users.add(user.pk)
             batch.append(c)
         cadres_by_village[vid] = batch
-        all_cadres.extend(batch)
-    Cadre.objects.bulk_create(all_cadres)
-    log.created(all_cadres)
+    Cadre.objects.bulk_create([c for batch in cadres_by_village.values() for c in batch], batch_size=1000)
     leaders = []
     for vid, team in teams.items():
         team.leader = cadres_by_village[vid][0]
         leaders.append(team)
-    WorkTeam.objects.bulk_update(leaders, ["leader"])
+    WorkTeam.objects.bulk_update(leaders, ["leader"], batch_size=500)
+    return cadres_by_village
 
-    # Pairings (一户一人), with some history --------------------------------------------------
-    pairings: list[Pairing] = []
-    paired: dict[int, Cadre] = {}
-    for vid, hs in by_village.items():
-        pool = cadres_by_village[vid]
-        for i, h in enumerate(hs):
-            if rng.random() < UNPAIRED_SHARE:
-                continue
-            cadre = pool[i % len(pool)]
-            start = _day(rng, dt.date(max(2015, h.identified_year or 2015), 1, 1), dt.date(year, 3, 31))
-            if rng.random() < 0.1 and len(pool) > 1:
-                earlier = pool[(i + 1) % len(pool)]
-                first = _day(rng, dt.date(2014, 6, 1), start - dt.timedelta(days=30))
-                pairings.append(
-                    Pairing(household=h, cadre=earlier, started_on=first, ended_on=start, end_reason="干部调整")
-                )
-            pairings.append(Pairing(household=h, cadre=cadre, started_on=start))
-            paired[h.pk] = cadre
-    Pairing.objects.bulk_create(pairings, batch_size=1000)
+
+def _pairings(
+    rng: random.Random, h: Household, i: int, pool: list[Cadre], year: int, paired: dict[int, Cadre]
+) -> list[Pairing]:
+    """一户一人 for the village's i-th household (a few stay unpaired), some with an earlier cadre."""
+    if rng.random() < UNPAIRED_SHARE:
+        return []
+    cadre = pool[i % len(pool)]
+    start = _day(rng, dt.date(max(2015, h.identified_year or 2015), 1, 1), dt.date(year, 3, 31))
+    out = []
+    if rng.random() < 0.1 and len(pool) > 1:
+        earlier = pool[(i + 1) % len(pool)]
+        first = _day(rng, dt.date(2014, 6, 1), start - dt.timedelta(days=30))
+        out.append(Pairing(household=h, cadre=earlier, started_on=first, ended_on=start, end_reason="干部调整"))
+    out.append(Pairing(household=h, cadre=cadre, started_on=start))
+    paired[h.pk] = cadre
+    return out
+
+
+def _plans_and_measures(env: _Env, households: list[Household], village_of_region: dict[int, Any], log: _Log) -> int:
+    """A plan per household and measures answering its causes; returns the number of measures."""
+    rng, year = env.measure_rng, env.year
     by_pk = {h.pk: h for h in households}
-    log.created(pairings, by_pk)
-
-    # Plans and measures ------------------------------------------------------------------
-    items = {i.name: i for i in MeasureItem.objects.all()}
     members: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in Member.objects.filter(household_id__in=by_pk, ended_on__isnull=True).values(
         "pk",
@@ -280,35 +406,6 @@ def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
     grades = dict(
         HouseholdYear.objects.filter(household_id__in=by_pk, year=year).values_list("household_id", "house_grade")
     )
-    floor_standard = _floor_standard(district, year)
-    credit = credit_policy(year)
-    pv = Project(
-        name=f"{NOTE}·东阳渡光伏扶贫电站",
-        kind=ProjectKind.PHOTOVOLTAIC,
-        region=district or households[0].region,
-        funding=Decimal("3200000"),
-        funding_source="财政专项扶贫资金",
-        scale="1.2 兆瓦",
-        started_on=dt.date(2016, 5, 1),
-        note=NOTE,
-    )
-    shop = Project(
-        name=f"{NOTE}·珠晖区农村电商服务站",
-        kind=ProjectKind.ECOMMERCE,
-        region=district or households[0].region,
-        funding=Decimal("600000"),
-        funding_source="电商进农村",
-        started_on=dt.date(2016, 9, 1),
-        note=NOTE,
-    )
-    projects = [p for p in (pv, shop) if not Project.objects.filter(name=p.name).exists()]
-    Project.objects.bulk_create(projects)
-    log.created(projects)
-    if pv.pk:
-        pv.villages.set([v for v in villages.values() if v.code.startswith("430405014")])
-    if shop.pk:
-        shop.villages.set(list(villages.values()))
-
     plans = [
         Plan(household=h, year=year, goal="稳定增收，实现“一超两不愁三保障”", target_exit_year=h.exit_year or year + 1)
         for h in households
@@ -317,7 +414,7 @@ def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
     measures: list[Measure] = []
 
     def add(h: Household, name: str, **kw: Any) -> None:
-        item = items.get(name)
+        item = env.items.get(name)
         if item is None:
             return
         kw.setdefault("status", MeasureStatus.DONE if rng.random() < 0.75 else MeasureStatus.IN_PROGRESS)
@@ -372,20 +469,20 @@ def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
                 status=MeasureStatus.DONE,
                 amount=Decimal(rng.choice([14000, 20000, 35000])),
                 started_on=dt.date(year, 4, 1),
-                ended_on=_day(rng, dt.date(year, 8, 1), year_end),
+                ended_on=_day(rng, dt.date(year, 8, 1), env.year_end),
             )
-        if h.attribute in (Attribute.DIBAO, Attribute.TEKUN) and floor_standard is not None:
+        if h.attribute in (Attribute.DIBAO, Attribute.TEKUN) and env.floor_standard is not None:
             add(
                 h,
                 "低保" if h.attribute == Attribute.DIBAO else "特困供养",
                 status=MeasureStatus.IN_PROGRESS,
-                amount=(floor_standard * len(ms) * 12).quantize(Decimal("0.01")),
+                amount=(env.floor_standard * len(ms) * 12).quantize(Decimal("0.01")),
             )
         if (
             Cause.FUNDS in causes
             and head is not None
             and rng.random() < 0.45
-            and credit.min_age <= _age(head["birth_date"], dt.date(year, 5, 1)) <= credit.max_age
+            and env.credit.min_age <= _age(head["birth_date"], dt.date(year, 5, 1)) <= env.credit.max_age
         ):
             principal = Decimal(rng.choice([10000, 20000, 30000, 50000]))
             add(
@@ -398,44 +495,35 @@ def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
                 status=MeasureStatus.IN_PROGRESS,
                 started_on=dt.date(year, 5, 1),
                 interest_subsidy=microcredit_interest_subsidy(
-                    principal, Decimal("4.75"), 36, share=credit.subsidy_share
+                    principal, Decimal("4.75"), 36, share=env.credit.subsidy_share
                 ),
             )
-        village = village_of[h.pk]
-        if pv.pk and village.code.startswith("430405014") and rng.random() < 0.5:
-            add(h, "光伏收益", project=pv, amount=Decimal(3000), status=MeasureStatus.DONE)
-        if shop.pk and rng.random() < 0.15:
-            add(h, "电商服务", project=shop, status=MeasureStatus.DONE)
+        village = village_of_region[h.region_id]
+        if env.pv.pk and village.code.startswith("430405014") and rng.random() < 0.5:
+            add(h, "光伏收益", project=env.pv, amount=Decimal(3000), status=MeasureStatus.DONE)
+        if env.shop.pk and rng.random() < 0.15:
+            add(h, "电商服务", project=env.shop, status=MeasureStatus.DONE)
         add(h, rng.choice(["特色种植", "特色养殖", "加入合作社", "土地流转"]), amount=Decimal(rng.randrange(500, 3000)))
     Measure.objects.bulk_create(measures, batch_size=1000)
     log.created(measures, by_pk)
+    return len(measures)
 
-    # Visits: a few in the demo year, and a recent one for most households -----------------
-    visits: list[Visit] = []
+
+def _visits(env: _Env, households: list[Household], paired: dict[int, Cadre], log: _Log) -> int:
+    """A few visits in the demo year, and a recent one for most households."""
+    rng, visits = env.visit_rng, []
     for h in households:
         visitor = paired.get(h.pk)
         if visitor is None:
             continue
         for _ in range(rng.randint(1, 4)):
-            visits.append(_visit(rng, h, visitor, _day(rng, dt.date(year, 1, 10), year_end)))
-        if year_end < today and rng.random() < 0.85:
+            visits.append(_visit(rng, h, visitor, _day(rng, dt.date(env.year, 1, 10), env.year_end)))
+        if env.year_end < env.today and rng.random() < 0.85:
             days = 80 if h.status == PovertyStatus.EXITED else 25
-            visits.append(_visit(rng, h, visitor, today - dt.timedelta(days=rng.randint(0, days))))
+            visits.append(_visit(rng, h, visitor, env.today - dt.timedelta(days=rng.randint(0, days))))
     Visit.objects.bulk_create(visits, batch_size=1000)
-    log.created(visits, by_pk)
-
-    # Small wishes --------------------------------------------------------------------------
-    wishes = _wishes(rng, households, paired, log, by_pk)
-    log.flush()
-    return {
-        "linked_units": len(new_units),
-        "work_teams": len(teams),
-        "cadres": len(all_cadres),
-        "pairings": len(pairings),
-        "measures": len(measures),
-        "visits": len(visits),
-        "wishes": wishes,
-    }
+    log.created(visits, {h.pk: h for h in households})
+    return len(visits)
 
 
 def _visit(rng: random.Random, h: Household, cadre: Cadre, on: dt.date) -> Visit:
@@ -467,15 +555,15 @@ WISH_ITEMS = [
 ]
 
 
-def _wishes(
-    rng: random.Random, households: list[Household], paired: dict[int, Cadre], log: _Log, by_pk: dict[int, Household]
-) -> int:
+def _wishes(rng: random.Random, candidates: list[int], paired: dict[int, Cadre], log: _Log) -> int:
+    """Wishes for 40 of the paired households (`candidates`, ids in order), in every state."""
     from django.contrib.auth import get_user_model
 
-    candidates = [h for h in households if h.pk in paired]
     if not candidates:
         return 0
-    picked = rng.sample(candidates, min(40, len(candidates)))
+    picked_ids = rng.sample(candidates, min(40, len(candidates)))
+    by_pk = Household.objects.in_bulk(picked_ids)
+    picked = [by_pk[pk] for pk in picked_ids]
     User: Any = get_user_model()
     donor = Donor.objects.filter(phone="13800000000").first()
     if donor is None:

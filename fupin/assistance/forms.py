@@ -33,6 +33,12 @@ from fupin.registry.models import Household, Member
 DATE = {"type": "date"}
 
 
+def date_input() -> forms.DateInput:
+    """A date picker; its value must be ISO whatever the language (a zh-hans "2026/11/29" leaves
+    the browser's picker empty, and the form then fails with "required")."""
+    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+
+
 class ServiceForm(forms.ModelForm):
     """A ModelForm used for its fields only: model validation runs in the service, which
     also saves; `_post_clean` would validate a half-built instance and is skipped."""
@@ -55,7 +61,7 @@ class GroupMemberForm(ServiceForm):
     class Meta:
         model = LeadingGroupMember
         fields = ["name", "post", "group_role", "unit", "phone", "started_on", "ended_on"]
-        widgets = {"started_on": forms.DateInput(attrs=DATE), "ended_on": forms.DateInput(attrs=DATE)}
+        widgets = {"started_on": date_input(), "ended_on": date_input()}
 
     def __init__(self, *args: Any, user: Any, perm: str, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -74,7 +80,7 @@ class WorkTeamForm(ServiceForm):
     class Meta:
         model = WorkTeam
         fields = ["name", "unit", "leader", "started_on", "ended_on"]
-        widgets = {"started_on": forms.DateInput(attrs=DATE), "ended_on": forms.DateInput(attrs=DATE)}
+        widgets = {"started_on": date_input(), "ended_on": date_input()}
 
     def __init__(self, *args: Any, user: Any, perm: str, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -114,8 +120,8 @@ class ProjectForm(ServiceForm):
         model = Project
         fields = ["name", "kind", "villages", "funding", "funding_source", "scale", "started_on", "ended_on", "note"]
         widgets = {
-            "started_on": forms.DateInput(attrs=DATE),
-            "ended_on": forms.DateInput(attrs=DATE),
+            "started_on": date_input(),
+            "ended_on": date_input(),
             "villages": forms.CheckboxSelectMultiple,
         }
 
@@ -132,9 +138,7 @@ class ProjectForm(ServiceForm):
 
 class PairingAssignForm(forms.Form):
     cadre = forms.ModelChoiceField(label=_("帮扶责任人"), queryset=Cadre.objects.none())
-    started_on = forms.DateField(
-        label=_("帮扶开始时间"), initial=timezone.localdate, widget=forms.DateInput(attrs=DATE)
-    )
+    started_on = forms.DateField(label=_("帮扶开始时间"), initial=timezone.localdate, widget=date_input())
     reason = forms.CharField(label=_("更换原因"), required=False, max_length=100)
 
     def __init__(self, *args: Any, user: Any, **kw: Any) -> None:
@@ -146,7 +150,7 @@ class PairingAssignForm(forms.Form):
 
 
 class PairingEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("帮扶结束时间"), initial=timezone.localdate, widget=forms.DateInput(attrs=DATE))
+    ended_on = forms.DateField(label=_("帮扶结束时间"), initial=timezone.localdate, widget=date_input())
     reason = forms.CharField(label=_("结束原因"), max_length=100)
 
 
@@ -186,7 +190,7 @@ class MeasureForm(ServiceForm):
             "term_months",
             "annual_rate",
         ]
-        widgets = {"started_on": forms.DateInput(attrs=DATE), "ended_on": forms.DateInput(attrs=DATE)}
+        widgets = {"started_on": date_input(), "ended_on": date_input()}
 
     def __init__(self, *args: Any, household: Household, user: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -223,7 +227,7 @@ class MultiPhotoField(forms.FileField):
 
 class VisitForm(forms.Form):
     household = forms.ModelChoiceField(label=_("走访农户"), queryset=Household.objects.none())
-    visited_on = forms.DateField(label=_("走访日期"), initial=timezone.localdate, widget=forms.DateInput(attrs=DATE))
+    visited_on = forms.DateField(label=_("走访日期"), initial=timezone.localdate, widget=date_input())
     notes = forms.CharField(label=_("走访记录"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultiPhotoField(label=_("照片"), required=False)
     latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)

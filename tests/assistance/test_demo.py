@@ -3,7 +3,7 @@
 import pytest
 from django.db.models import Count
 
-from fupin.assistance.models import Cadre, Measure, Pairing, Visit, WorkTeam
+from fupin.assistance.models import Cadre, Measure, Pairing, Plan, Visit, Wish, WorkTeam
 from fupin.assistance.selectors.plans import plan_gaps
 from fupin.demo.generator import generate_district
 from fupin.registry.models import Household
@@ -37,3 +37,93 @@ def test_demo_measures_answer_the_causes(district):
     loans = Measure.objects.filter(item__name="扶贫小额信贷")
     for m in loans:
         assert m.amount <= 50000 and m.term_months <= 36 and m.interest_subsidy > 0
+
+
+# -- chunking ---------------------------------------------------------------------------------
+
+
+def _households_only(monkeypatch, n: int, seed: int):
+    """A demo registry without its phases, and the context the assistance phase gets."""
+    from fupin.core.changelog import Context
+    from fupin.core.choices import ChangeSource
+    from fupin.demo import generator
+    from fupin.regions.models import Region
+
+    monkeypatch.setattr(generator, "DEMO_PHASES", [])
+    generator.generate_district(households=n, seed=seed)
+    return generator.DemoContext(
+        change=Context(actor=None, source=ChangeSource.COMMAND),
+        seed=seed,
+        year=2017,
+        household_ids=list(Household.objects.order_by("pk").values_list("pk", flat=True)),
+        regions={r.code: r for r in Region.objects.all()},
+    )
+
+
+def _fingerprint() -> tuple:
+    from fupin.core.models import ObjectChange
+
+    return (
+        sorted(Cadre.objects.values_list("name", "phone", "region__code", "team__name", "post")),
+        sorted(Pairing.objects.values_list("household__code", "cadre__phone", "started_on", "ended_on")),
+        sorted(
+            (code, item, str(amount), ben)
+            for code, item, amount, ben in Measure.objects.values_list(
+                "household__code", "item__name", "amount", "beneficiary_id"
+            )
+        ),
+        sorted(Visit.objects.values_list("household__code", "cadre__phone", "visited_on", "notes")),
+        sorted(Wish.objects.values_list("household__code", "item", "status")),
+        ObjectChange.objects.count(),
+    )
+
+
+def test_small_chunks_give_the_same_data_as_one_chunk(db, monkeypatch):
+    import random
+
+    from django.db import transaction
+
+    from fupin.assistance import demo
+
+    ctx = _households_only(monkeypatch, 90, seed=21)
+    prints = []
+    for chunk in (7, 10_000):
+        with transaction.atomic():
+            counts = demo.populate(rng=random.Random(4), year=2017, ctx=ctx, chunk=chunk)
+            prints.append((counts, _fingerprint()))
+            # The per-village pairing order carries over the chunks: no cadre above the maximum.
+            held = Pairing.objects.filter(ended_on__isnull=True).values("cadre").annotate(n=Count("pk"))
+            assert max(r["n"] for r in held) <= 5
+            transaction.set_rollback(True)  # the next chunk size starts from the same registry
+    (small, small_print), (whole, whole_print) = prints
+    assert small == whole and small["pairings"] > 0 and small["measures"] > 0
+    assert small_print == whole_print
+
+
+def test_no_statement_outgrows_sqlites_variable_limit(db, monkeypatch):
+    """With SQLite's old limit of 999 variables a statement a household id each (a district of
+    300,000 households against today's 250,000) fails; chunks keep every statement below it."""
+    import random
+    import sqlite3
+
+    from django.db import connection
+
+    from fupin.assistance import demo
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the variable limit is SQLite's")
+    ctx = _households_only(monkeypatch, 1250, seed=22)
+    connection.ensure_connection()
+    raw = connection.connection
+    old = raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    try:
+        with pytest.raises(Exception, match="too many SQL variables"):
+            list(Household.objects.filter(pk__in=ctx.household_ids))  # the limit is in force
+        monkeypatch.setattr(demo, "CHUNK", 400)
+        counts = demo.populate(rng=random.Random(5), year=2017, ctx=ctx)
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, old)
+    registered = Household.objects.filter(registered=True, closed_on__isnull=True).count()
+    assert registered > 999
+    assert Plan.objects.count() == registered
+    assert counts["pairings"] >= registered * 0.95

@@ -121,7 +121,8 @@ def unpaired_households(*, user: Any, on: dt.date | None = None, within: Region 
     qs = covered_households(user=user)
     if within is not None:
         qs = qs.filter(region__path__startswith=within.path)
-    return with_active_cadre(qs, on).filter(has_cadre=False)  # type: ignore[misc]  # annotation.select_related("region").order_by("code")
+    unpaired = with_active_cadre(qs, on).filter(has_cadre=False)  # type: ignore[misc]  # annotation
+    return unpaired.select_related("region").order_by("code")
 
 
 def cadre_workload(*, user: Any, year: int | None = None) -> tuple[QuerySet[Cadre], int]:

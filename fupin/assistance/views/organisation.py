@@ -1,14 +1,20 @@
-"""Organisation pages: linked units, the leading group, work teams, cadres and projects."""
+"""Organisation pages: linked units, the leading group, work teams, cadres and projects.
+
+The five kinds share one create, one edit and (where nothing else is shown) one list view,
+configured by a `Kind`; only the lists and detail pages that show more keep their own view."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.assistance import forms
@@ -25,58 +31,178 @@ from fupin.assistance.services import (
     work_team_update,
 )
 from fupin.assistance.services.projects import project_create, project_update
-from fupin.assistance.views.common import can_anywhere, needs, page_of, scoped_get
+from fupin.assistance.views.common import can_anywhere, needs, page_of, scoped_get, user_can
 from fupin.assistance.views.edit import edit_page
 from fupin.utils.masking import mask_phone
 
 POST = require_http_methods(["GET", "POST"])
 
 
-def _split(data: dict[str, Any], *names: str) -> tuple[dict[str, Any], ...]:
-    return tuple(data.pop(n, None) for n in names)
+@dataclass(frozen=True)
+class Kind:
+    """One kind of organisation record, as its list, create and edit pages see it.
+
+    `create(ctx, region, data)` and `update(ctx, obj, region, data)` adapt the kind's services
+    (`region` is None where its form has no region field, e.g. when editing a group member)."""
+
+    model: Any  # a model with a region-scoped manager (`objects.for_user`)
+    codename: str
+    form: Callable[..., Any]
+    create: Callable[[Any, Any, dict[str, Any]], Any]
+    update: Callable[[Any, Any, Any, dict[str, Any]], Any]
+    new_title: str | Promise
+    edit_title: str | Promise  # with {name}
+    done: str | Promise
+    list_url: str
+    detail_url: str | None = None
+    scoped_form: bool = True  # the form offers regions: it takes the user and the permission
+
+    def perm(self, action: str) -> str:
+        return f"assistance.{action}_{self.codename}"
+
+    def url_of(self, obj: Any) -> str:
+        return reverse(self.detail_url, args=[obj.pk]) if self.detail_url else reverse(self.list_url)
+
+
+UNIT = Kind(
+    model=LinkedUnit,
+    codename="linkedunit",
+    form=forms.LinkedUnitForm,
+    create=lambda ctx, region, d: linked_unit_create(ctx=ctx, data=d),
+    update=lambda ctx, obj, region, d: linked_unit_update(ctx=ctx, unit=obj, data=d),
+    new_title=gettext_lazy("新增联点单位"),
+    edit_title=gettext_lazy("修改联点单位 {name}"),
+    done=gettext_lazy("已保存联点单位"),
+    list_url="assistance:unit_list",
+    scoped_form=False,
+)
+GROUP = Kind(
+    model=LeadingGroupMember,
+    codename="leadinggroupmember",
+    form=forms.GroupMemberForm,
+    create=lambda ctx, region, d: group_member_create(ctx=ctx, region=region, data=d),
+    update=lambda ctx, obj, region, d: group_member_update(ctx=ctx, member=obj, data=d),
+    new_title=gettext_lazy("新增领导小组成员"),
+    edit_title=gettext_lazy("修改领导小组成员 {name}"),
+    done=gettext_lazy("已保存领导小组成员"),
+    list_url="assistance:group_list",
+)
+TEAM = Kind(
+    model=WorkTeam,
+    codename="workteam",
+    form=forms.WorkTeamForm,
+    create=lambda ctx, region, d: work_team_create(ctx=ctx, region=region, data=d),
+    update=lambda ctx, obj, region, d: work_team_update(ctx=ctx, team=obj, data=d, region=region),
+    new_title=gettext_lazy("新增驻村工作队"),
+    edit_title=gettext_lazy("修改驻村工作队 {name}"),
+    done=gettext_lazy("已保存驻村工作队"),
+    list_url="assistance:team_list",
+)
+CADRE = Kind(
+    model=Cadre,
+    codename="cadre",
+    form=forms.CadreForm,
+    create=lambda ctx, region, d: cadre_create(ctx=ctx, region=region, data=d),
+    update=lambda ctx, obj, region, d: cadre_update(ctx=ctx, cadre=obj, data=d, region=region),
+    new_title=gettext_lazy("新增帮扶干部"),
+    edit_title=gettext_lazy("修改帮扶干部 {name}"),
+    done=gettext_lazy("已保存帮扶干部"),
+    list_url="assistance:cadre_list",
+    detail_url="assistance:cadre_detail",
+)
+PROJECT = Kind(
+    model=Project,
+    codename="project",
+    form=forms.ProjectForm,
+    create=lambda ctx, region, d: project_create(ctx=ctx, region=region, data=d),
+    update=lambda ctx, obj, region, d: project_update(ctx=ctx, project=obj, data=d, region=region),
+    new_title=gettext_lazy("新增帮扶项目"),
+    edit_title=gettext_lazy("修改帮扶项目 {name}"),
+    done=gettext_lazy("已保存帮扶项目"),
+    list_url="assistance:project_list",
+    detail_url="assistance:project_detail",
+)
+
+
+def _save(kind: Kind, obj: Any = None) -> Callable[[Any, dict[str, Any]], Any]:
+    def save(ctx: Any, data: dict[str, Any]) -> Any:
+        region = data.pop("region", None)
+        return kind.create(ctx, region, data) if obj is None else kind.update(ctx, obj, region, data)
+
+    return save
+
+
+def _form_factory(kind: Kind, request: HttpRequest, perm: str, obj: Any = None) -> Callable[..., Any]:
+    kw: dict[str, Any] = {} if obj is None else {"instance": obj}
+    if kind.scoped_form:
+        kw.update(user=request.user, perm=perm)
+    return lambda *a: kind.form(*a, **kw)
+
+
+def create_view(kind: Kind, name: str) -> Callable[[HttpRequest], HttpResponse]:
+    """GET shows the empty form of `kind`; POST creates through its service and goes to the
+    new record's page (or the list)."""
+    perm = kind.perm("add")
+
+    def view(request: HttpRequest) -> HttpResponse:
+        return edit_page(
+            request,
+            form_factory=_form_factory(kind, request, perm),
+            save=_save(kind),
+            title=str(kind.new_title),
+            back=reverse(kind.list_url),
+            done=str(kind.done),
+            success=kind.url_of if kind.detail_url else None,
+        )
+
+    view.__name__ = view.__qualname__ = name
+    return needs(perm)(POST(view))
+
+
+def edit_view(kind: Kind, name: str) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The form of one record of `kind` in the user's change scope (404 otherwise)."""
+    perm = kind.perm("change")
+
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        obj = scoped_get(kind.model.objects.for_user(request.user, "change"), pk=pk)
+        back = kind.url_of(obj)
+        return edit_page(
+            request,
+            form_factory=_form_factory(kind, request, perm, obj),
+            save=_save(kind, obj),
+            title=str(kind.edit_title).format(name=obj.name),
+            back=back,
+            done=str(kind.done),
+        )
+
+    view.__name__ = view.__qualname__ = name
+    return needs(perm)(POST(view))
+
+
+def list_view(
+    kind: Kind, name: str, template: str, rows: Callable[[Any], Any]
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A paged list of the records `rows(user)` returns, with the add button where allowed."""
+
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            template,
+            {
+                "page": page_of(request, rows(request.user)),
+                "can_add": can_anywhere(request.user, kind.perm("add")),
+            },
+        )
+
+    view.__name__ = view.__qualname__ = name
+    return needs(kind.perm("view"))(require_GET(view))
 
 
 # Linked units -----------------------------------------------------------------------------
 
-
-@needs("assistance.view_linkedunit")
-@require_GET
-def unit_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "assistance/unit_list.html",
-        {
-            "page": page_of(request, sel.linked_unit_list(user=request.user)),
-            "can_add": can_anywhere(request.user, "assistance.add_linkedunit"),
-        },
-    )
-
-
-@needs("assistance.add_linkedunit")
-@POST
-def unit_create(request: HttpRequest) -> HttpResponse:
-    return edit_page(
-        request,
-        form_factory=forms.LinkedUnitForm,
-        save=lambda ctx, d: linked_unit_create(ctx=ctx, data=d),
-        title=_("新增联点单位"),
-        back=reverse("assistance:unit_list"),
-        done=_("已保存联点单位"),
-    )
-
-
-@needs("assistance.change_linkedunit")
-@POST
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = scoped_get(LinkedUnit.objects.for_user(request.user, "change"), pk=pk)
-    return edit_page(
-        request,
-        form_factory=lambda *a: forms.LinkedUnitForm(*a, instance=unit),
-        save=lambda ctx, d: linked_unit_update(ctx=ctx, unit=unit, data=d),
-        title=_("修改联点单位 {name}").format(name=unit.name),
-        back=reverse("assistance:unit_list"),
-        done=_("已保存联点单位"),
-    )
+unit_list = list_view(UNIT, "unit_list", "assistance/unit_list.html", lambda user: sel.linked_unit_list(user=user))
+unit_create = create_view(UNIT, "unit_create")
+unit_edit = edit_view(UNIT, "unit_edit")
 
 
 # Leading group ----------------------------------------------------------------------------
@@ -99,93 +225,16 @@ def group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@needs("assistance.add_leadinggroupmember")
-@POST
-def group_create(request: HttpRequest) -> HttpResponse:
-    perm = "assistance.add_leadinggroupmember"
-
-    def save(ctx, d):
-        (region,) = _split(d, "region")
-        return group_member_create(ctx=ctx, region=region, data=d)
-
-    return edit_page(
-        request,
-        form_factory=lambda *a: forms.GroupMemberForm(*a, user=request.user, perm=perm),
-        save=save,
-        title=_("新增领导小组成员"),
-        back=reverse("assistance:group_list"),
-        done=_("已保存领导小组成员"),
-    )
-
-
-@needs("assistance.change_leadinggroupmember")
-@POST
-def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    perm = "assistance.change_leadinggroupmember"
-    member = scoped_get(LeadingGroupMember.objects.for_user(request.user, "change"), pk=pk)
-    return edit_page(
-        request,
-        form_factory=lambda *a: forms.GroupMemberForm(*a, instance=member, user=request.user, perm=perm),
-        save=lambda ctx, d: group_member_update(ctx=ctx, member=member, data=d),
-        title=_("修改领导小组成员 {name}").format(name=member.name),
-        back=reverse("assistance:group_list"),
-        done=_("已保存领导小组成员"),
-    )
+group_create = create_view(GROUP, "group_create")
+group_edit = edit_view(GROUP, "group_edit")
 
 
 # Work teams -------------------------------------------------------------------------------
 
 
-@needs("assistance.view_workteam")
-@require_GET
-def team_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "assistance/team_list.html",
-        {
-            "page": page_of(request, sel.work_team_list(user=request.user)),
-            "can_add": can_anywhere(request.user, "assistance.add_workteam"),
-        },
-    )
-
-
-@needs("assistance.add_workteam")
-@POST
-def team_create(request: HttpRequest) -> HttpResponse:
-    perm = "assistance.add_workteam"
-
-    def save(ctx, d):
-        (region,) = _split(d, "region")
-        return work_team_create(ctx=ctx, region=region, data=d)
-
-    return edit_page(
-        request,
-        form_factory=lambda *a: forms.WorkTeamForm(*a, user=request.user, perm=perm),
-        save=save,
-        title=_("新增驻村工作队"),
-        back=reverse("assistance:team_list"),
-        done=_("已保存驻村工作队"),
-    )
-
-
-@needs("assistance.change_workteam")
-@POST
-def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    perm = "assistance.change_workteam"
-    team = scoped_get(WorkTeam.objects.for_user(request.user, "change"), pk=pk)
-
-    def save(ctx, d):
-        (region,) = _split(d, "region")
-        return work_team_update(ctx=ctx, team=team, data=d, region=region)
-
-    return edit_page(
-        request,
-        form_factory=lambda *a: forms.WorkTeamForm(*a, instance=team, user=request.user, perm=perm),
-        save=save,
-        title=_("修改驻村工作队 {name}").format(name=team.name),
-        back=reverse("assistance:team_list"),
-        done=_("已保存驻村工作队"),
-    )
+team_list = list_view(TEAM, "team_list", "assistance/team_list.html", lambda user: sel.work_team_list(user=user))
+team_create = create_view(TEAM, "team_create")
+team_edit = edit_view(TEAM, "team_edit")
 
 
 # Cadres -----------------------------------------------------------------------------------
@@ -217,8 +266,6 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pairings = cadre.pairings.select_related("household__region").order_by(
         F("ended_on").asc(nulls_first=True), "-started_on", "-pk"
     )
-    from fupin.accounts.scoping import user_can
-
     return render(
         request,
         "assistance/cadre_detail.html",
@@ -233,65 +280,23 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@needs("assistance.add_cadre")
-@POST
-def cadre_create_view(request: HttpRequest) -> HttpResponse:
-    perm = "assistance.add_cadre"
-
-    def save(ctx, d):
-        (region,) = _split(d, "region")
-        return cadre_create(ctx=ctx, region=region, data=d)
-
-    return edit_page(
-        request,
-        form_factory=lambda *a: forms.CadreForm(*a, user=request.user, perm=perm),
-        save=save,
-        title=_("新增帮扶干部"),
-        back=reverse("assistance:cadre_list"),
-        done=_("已保存帮扶干部"),
-        success=lambda c: reverse("assistance:cadre_detail", args=[c.pk]),
-    )
-
-
-@needs("assistance.change_cadre")
-@POST
-def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    perm = "assistance.change_cadre"
-    cadre = scoped_get(Cadre.objects.for_user(request.user, "change"), pk=pk)
-
-    def save(ctx, d):
-        (region,) = _split(d, "region")
-        return cadre_update(ctx=ctx, cadre=cadre, data=d, region=region)
-
-    return edit_page(
-        request,
-        form_factory=lambda *a: forms.CadreForm(*a, instance=cadre, user=request.user, perm=perm),
-        save=save,
-        title=_("修改帮扶干部 {name}").format(name=cadre.name),
-        back=reverse("assistance:cadre_detail", args=[cadre.pk]),
-        done=_("已保存帮扶干部"),
-    )
+cadre_create_view = create_view(CADRE, "cadre_create_view")
+cadre_edit = edit_view(CADRE, "cadre_edit")
 
 
 # Projects ---------------------------------------------------------------------------------
 
 
-@needs("assistance.view_project")
-@require_GET
-def project_list(request: HttpRequest) -> HttpResponse:
-    from django.db.models import Count
-
-    qs = (
-        Project.objects.for_user(request.user, "view")
+def _projects(user: Any) -> Any:
+    return (
+        Project.objects.for_user(user, "view")
         .select_related("region")
         .annotate(households=Count("measures__household", distinct=True))
         .order_by("name")
     )
-    return render(
-        request,
-        "assistance/project_list.html",
-        {"page": page_of(request, qs), "can_add": can_anywhere(request.user, "assistance.add_project")},
-    )
+
+
+project_list = list_view(PROJECT, "project_list", "assistance/project_list.html", _projects)
 
 
 @needs("assistance.view_project")
@@ -305,8 +310,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("household__region", "item")
         .order_by("household__code", "-year")
     )
-    from fupin.accounts.scoping import user_can
-
     return render(
         request,
         "assistance/project_detail.html",
@@ -319,41 +322,5 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@needs("assistance.add_project")
-@POST
-def project_create_view(request: HttpRequest) -> HttpResponse:
-    perm = "assistance.add_project"
-
-    def save(ctx, d):
-        (region,) = _split(d, "region")
-        return project_create(ctx=ctx, region=region, data=d)
-
-    return edit_page(
-        request,
-        form_factory=lambda *a: forms.ProjectForm(*a, user=request.user, perm=perm),
-        save=save,
-        title=_("新增帮扶项目"),
-        back=reverse("assistance:project_list"),
-        done=_("已保存帮扶项目"),
-        success=lambda p: reverse("assistance:project_detail", args=[p.pk]),
-    )
-
-
-@needs("assistance.change_project")
-@POST
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    perm = "assistance.change_project"
-    project = scoped_get(Project.objects.for_user(request.user, "change"), pk=pk)
-
-    def save(ctx, d):
-        (region,) = _split(d, "region")
-        return project_update(ctx=ctx, project=project, data=d, region=region)
-
-    return edit_page(
-        request,
-        form_factory=lambda *a: forms.ProjectForm(*a, instance=project, user=request.user, perm=perm),
-        save=save,
-        title=_("修改帮扶项目 {name}").format(name=project.name),
-        back=reverse("assistance:project_detail", args=[project.pk]),
-        done=_("已保存帮扶项目"),
-    )
+project_create_view = create_view(PROJECT, "project_create_view")
+project_edit = edit_view(PROJECT, "project_edit")
