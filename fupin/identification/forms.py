@@ -233,3 +233,15 @@ class ComparisonForm(forms.Form):
 
 class RecheckForm(forms.Form):
     year = YearField(required=False, help_text=_("留空为有扶贫标准的最近年度"))
+
+
+class ImportApplicationsForm(forms.Form):
+    """The year of the cases opened for an import's households."""
+
+    year = forms.IntegerField(label=_("申请年度"), min_value=2013)
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("年度不能晚于今年"))
+        return year

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fupin.identification.views import applications, households, index, policy, review
+from fupin.identification.views import applications, households, imports, index, policy, review
 
 app_name = "identification"
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
     path("comparisons/", review.comparison_list_view, name="comparison_list"),
     path("comparisons/new/", review.comparison_create, name="comparison_create"),
     path("comparisons/<int:pk>/", review.comparison_detail, name="comparison_detail"),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/<uuid:batch>/", imports.import_applications, name="import_applications"),
     path("rechecks/", review.recheck_list_view, name="recheck_list"),
     path("rechecks/<int:pk>/", review.recheck_detail, name="recheck_detail"),
 ]

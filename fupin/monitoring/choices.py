@@ -74,6 +74,8 @@ class AlertStatus(models.TextChoices):
     OPEN = "open", _("核查中")
     IDENTIFIED = "identified", _("已纳入监测")
     DISMISSED = "dismissed", _("不纳入监测")
+    # One procedure per household (domain.md §4): a further signal joins the open alert as evidence.
+    ATTACHED = "attached", _("已并入同户预警")
 
 
 class ProcedureStep(models.TextChoices):

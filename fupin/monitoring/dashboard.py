@@ -9,12 +9,41 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from fupin.accounts.scoping import scope_paths
 from fupin.monitoring.choices import AlertSource, AlertStatus, EliminationMethod, ObjectStatus, ObjectType, RiskKind
-from fupin.monitoring.models import Alert, MonitoringObject, Risk
+from fupin.monitoring.models import Alert, MonitoringObject, MonitoringPolicy, Risk
+from fupin.monitoring.policy import monitoring_policies_for_regions
 from fupin.monitoring.selectors import head_name
+from fupin.regions.models import Region
 
-# Age bands of open alerts in days since the clue; the last band is past the 15-day limit.
-AGE_BANDS = ((0, 5), (6, 10), (11, 15), (16, None))
+# The procedure limit when no policy applies yet (domain.md §4: from clue to decision ≤ 15 days).
+DEFAULT_DAYS = 15
+
+
+def age_bands(days: int) -> tuple[tuple[int, int | None], ...]:
+    """Age bands of open alerts in days since the clue: thirds of the limit, then past it
+    (15 days → 0–5, 6–10, 11–15, 16+)."""
+    a, b = max(days // 3, 0), max(2 * days // 3, 1)
+    bands: list[tuple[int, int | None]] = [(0, a), (a + 1, b), (b + 1, days)]
+    return (*[(lo, hi) for lo, hi in bands if hi is not None and lo <= hi], (days + 1, None))
+
+
+def procedure_days(*, user: Any, year: int) -> list[int]:
+    """The distinct procedure limits (days) the policy sets over the user's scope in `year`:
+    resolved at the scope's roots and at every region inside it that has a version of its own."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        roots = list(Region.objects.get_root_nodes())
+    else:
+        roots = list(Region.objects.filter(path__in=scope_paths(user, "monitoring.view_monitoringobject")))
+    if not roots:
+        return []
+    codes = {c for c in MonitoringPolicy.objects.current().values_list("region_id", flat=True) if c}
+    within = Q(pk__in=[])
+    for r in roots:
+        within |= Q(path__startswith=r.path)
+    inner = list(Region.objects.filter(within, code__in=codes)) if codes else []
+    chosen = monitoring_policies_for_regions(regions=[*roots, *inner], year=year)
+    return sorted({p.procedure_days for p in chosen.values() if p is not None})
 
 
 def _labelled(choices: Any, counts: dict[str, int]) -> list[dict[str, Any]]:
@@ -35,8 +64,10 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
                       .values_list("elimination_method").annotate(n=Count("id")).order_by())
     alerts = Alert.objects.for_user(user, "view")
     open_alerts = alerts.filter(status=AlertStatus.OPEN)
+    limits = procedure_days(user=user, year=today.year)
+    bands_of = age_bands(min(limits, default=DEFAULT_DAYS))
     bands = {}
-    for low, high in AGE_BANDS:
+    for low, high in bands_of:
         q = Q(created__date__lte=today - dt.timedelta(days=low))
         if high is not None:
             q &= Q(created__date__gte=today - dt.timedelta(days=high))
@@ -48,7 +79,7 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
                    .annotate(head_name=head_name()).order_by("deadline", "id")[:20])
     for a in overdue:
         a.days_over = (today - a.deadline).days
-    band_max = max([band_counts[f"b{low}"] for low, _high in AGE_BANDS], default=0) or 1
+    band_max = max([band_counts[f"b{low}"] for low, _high in bands_of], default=0) or 1
     return {
         "today": today,
         "monitored": sum(by_type.values()),
@@ -60,7 +91,8 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         "open_alerts": sum(by_source.values()),
         "by_source": _labelled(AlertSource, by_source),
         "age_bands": [{"low": low, "high": high, "n": band_counts[f"b{low}"],
-                       "pct": round(100 * band_counts[f"b{low}"] / band_max)} for low, high in AGE_BANDS],
+                       "pct": round(100 * band_counts[f"b{low}"] / band_max)} for low, high in bands_of],
+        "procedure_days": limits,
         "overdue_count": band_counts["overdue"],
         "unmatched": band_counts["unmatched"],
         "overdue": overdue,

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fupin.identification import rules as idr
 from fupin.identification.choices import Criterion
@@ -58,13 +59,14 @@ DEVELOPMENTAL = frozenset({"industry", "employment", "finance", "welfare_post"})
 APPLIED_STATUSES = frozenset({"in_progress", "done"})
 GUARANTEES = (Criterion.EDUCATION, Criterion.MEDICAL, Criterion.HOUSING, Criterion.WATER)
 
+# Lazy: the table is built at import time, the label is read in the reader's language.
 LABELS = {
-    "registration": _("识别年度"),
-    "labour": _("劳动能力"),
-    "months": _("监测时长"),
-    "monitoring_income": _("收入稳定"),
-    "new_risk": _("新增风险"),
-    "measures": _("帮扶措施"),
+    "registration": gettext_lazy("识别年度"),
+    "labour": gettext_lazy("劳动能力"),
+    "months": gettext_lazy("监测时长"),
+    "monitoring_income": gettext_lazy("收入稳定"),
+    "new_risk": gettext_lazy("新增风险"),
+    "measures": gettext_lazy("帮扶措施"),
 }
 
 
@@ -244,10 +246,10 @@ def explain(result: dict[str, Any]) -> str:
     if c == "measures":
         if o == MET:
             return _("每项风险均已落实帮扶措施")
-        return "；".join(result.get("gaps") or [])
+        return _("；").join(result.get("gaps") or [])
     return idr.explain(result)
 
 
 def failed_sentences(results: list[RuleResult] | list[dict[str, Any]]) -> str:
     rows = [r if isinstance(r, dict) else r.as_json() for r in results]
-    return "；".join(explain(r) for r in rows if r["outcome"] != MET)
+    return _("；").join(explain(r) for r in rows if r["outcome"] != MET)

@@ -54,10 +54,16 @@ def alert_get(*, user: Any, pk: int, action: str = "view") -> Alert:
     return (
         Alert.objects.for_user(user, action)
         .select_related("region", "household__region", "department_list", "monitoring_object", "visit",
-                        "reported_by")
+                        "reported_by", "attached_to")
         .prefetch_related(Prefetch("steps", queryset=AlertStep.objects.select_related("actor")))
         .get(pk=pk)
     )
+
+
+def alert_signals(*, user: Any, alert: Alert) -> QuerySet[Alert]:
+    """The further signals that joined `alert` (one procedure per household), oldest first."""
+    return (Alert.objects.for_user(user, "view").filter(attached_to=alert)
+            .select_related("department_list", "reported_by", "visit").order_by("created", "id"))
 
 
 def object_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[MonitoringObject]:

@@ -10,16 +10,19 @@ page, 409 from the API.
 """
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from fupin.core.changelog import Context
+from fupin.core.choices import ChangeSource
 from fupin.identification.models import Assessment, ComparisonList, Finding, PolicyVersion, Recheck
 from fupin.identification.services.applications import application_propose, appraisal_record
 from fupin.regions.models import Region
 from fupin.registry.models import Member
+from fupin.registry.services import household_create
 from tests.conftest import DISTRICT, head_data, make_household, make_user
 from tests.matrix import Case, expect, matrix_test
 
@@ -31,6 +34,7 @@ FINDING_READERS = expect(200, anonymous=302, cadre=404, other_cadre=404)
 DISTRICT_READERS = expect(200, anonymous=302, reviewer=404, cadre=404, other_cadre=404)
 VILLAGE_WRITE = expect(302, anonymous=302, other_cadre=404, analyst=404, leader=404)
 VILLAGE_STEP = expect(404, anonymous=302, reviewer=302, cadre=302)
+IMPORT_LEADS = expect(404, anonymous=302, coordinator=200, reviewer=200)
 
 API_READ_ALL = expect(200, anonymous=401)
 API_READ_DACHANG = expect(200, anonymous=401, other_cadre=404)
@@ -82,6 +86,16 @@ def world(world):
         region=district, kind="vehicle", kind_name="机动车登记", file_name="cars.csv"
     )
     world.extra["recheck"] = Recheck.objects.create(region=district, year=2017, finished=timezone.now())
+    # An import batch that brought in an unregistered household of 大昌村.
+    batch_id = uuid.uuid4()
+    household_create(
+        ctx=Context(actor=None, source=ChangeSource.IMPORT, batch_id=batch_id),
+        code="4304050142010803",
+        region=world.dachang.region,
+        data={},
+        head=head_data(name="孙三"),
+    )
+    world.extra["import_batch"] = batch_id
     return world
 
 
@@ -221,7 +235,18 @@ CASES = [
         data=lambda w: {"year": 2017},
         id="recheck-start",
     ),
-    Case("identification:recheck_detail", DISTRICT_READERS, kwargs=pk("recheck")),
+    # A district campaign is read by the townships too, through their own rows.
+    Case("identification:recheck_detail", FINDING_READERS, kwargs=pk("recheck")),
+    Case("identification:import_list", IMPORT_LEADS),
+    Case("identification:import_applications", IMPORT_LEADS, kwargs=lambda w: {"batch": w.extra["import_batch"]}),
+    Case(
+        "identification:import_applications",
+        expect(404, anonymous=302, coordinator=302, reviewer=302),
+        kwargs=lambda w: {"batch": w.extra["import_batch"]},
+        method="post",
+        data=lambda w: {"year": 2017},
+        id="import-applications-start",
+    ),
     # API
     Case("identification-policy-list", API_READ_ALL),
     Case(

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from fupin.accounts.scoping import scope_paths
+from fupin.accounts.scoping import region_q, scope_paths
 from fupin.identification.models import (
     Application,
     Assessment,
@@ -171,8 +171,45 @@ def comparison_list(*, user: Any) -> QuerySet[ComparisonList]:
     return ComparisonList.objects.for_user(user, "view").select_related("region", "uploaded_by", "job")
 
 
+RECHECK_VIEW = "identification.view_recheck"
+
+
+def _ancestor_paths(paths: list[str]) -> set[str]:
+    """Every path that is a prefix (ancestor or self) of one of `paths`."""
+    step = Region.steplen
+    return {p[:i] for p in paths for i in range(step, len(p) + 1, step)}
+
+
 def recheck_list(*, user: Any) -> QuerySet[Recheck]:
-    return Recheck.objects.for_user(user, "view").select_related("region", "started_by", "job")
+    """Re-checks run within the user's scope, and those run over a larger region that covers
+    it (a district campaign is the township's campaign too; its detail shows only the
+    township's rows, see `recheck_townships`)."""
+    qs = Recheck.objects.select_related("region", "started_by", "job")
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return qs
+    paths = scope_paths(user, RECHECK_VIEW)
+    if not paths:
+        return qs.none()
+    return qs.filter(Q(region__path__in=_ancestor_paths(paths)) | region_q(paths, "region"))
+
+
+def recheck_covers_scope(*, user: Any, recheck: Recheck) -> bool:
+    """Whether the whole campaign lies within the user's scope (so its totals may be shown)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(recheck.region.path.startswith(p) for p in scope_paths(user, RECHECK_VIEW))
+
+
+def recheck_townships(*, user: Any, recheck: Recheck) -> list[dict[str, Any]]:
+    """The campaign's per-township rows the user may see (their findings' scope)."""
+    rows = recheck.summary.get("townships", [])
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return list(rows)
+    paths = scope_paths(user, "identification.view_finding")
+    ids = {t["id"] for t in rows}
+    by_id = dict(Region.objects.filter(pk__in=ids).values_list("pk", "path"))
+    # Township rows are the finest grain of the summary; the queue behind each link scopes itself again.
+    return [t for t in rows if any(by_id.get(t["id"], "\0").startswith(p) for p in paths)]
 
 
 def household_assessments(*, user: Any, household: Any) -> QuerySet[Assessment]:

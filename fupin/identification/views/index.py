@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from fupin.identification.choices import FindingKind, Step
 from fupin.identification.models import Application, Finding
+from fupin.identification.selectors.imports import import_scope
 from fupin.identification.selectors.workflow import application_list, holds, mark_overdue
 from fupin.identification.views.common import require
 
@@ -42,6 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
                     ("rechecks", "view_recheck"),
                     ("policy", "view_policyversion"),
                 )
-            },
+            }
+            | {"imports": import_scope(user) != []},
         },
     )

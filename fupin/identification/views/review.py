@@ -23,7 +23,9 @@ from fupin.identification.selectors.workflow import (
     finding_get,
     finding_list,
     holds,
+    recheck_covers_scope,
     recheck_list,
+    recheck_townships,
 )
 from fupin.identification.services.comparison import list_kind_parse
 from fupin.identification.services.findings import PAIR_KINDS, finding_decide
@@ -229,10 +231,15 @@ def recheck_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
     r = scoped_get(lambda: recheck_list(user=request.user).get(pk=pk))
-    visible = set(regions_for_user(request.user, "identification.view_finding").values_list("pk", flat=True))
-    townships = [t for t in r.summary.get("townships", []) if t["id"] in visible or request.user.is_superuser]
+    whole = recheck_covers_scope(user=request.user, recheck=r)
     return render(
         request,
         "identification/recheck_detail.html",
-        {"r": r, "townships": townships, "totals": r.summary.get("totals", {}), "kinds": dict(FindingKind.choices)},
+        {
+            "r": r,
+            "townships": recheck_townships(user=request.user, recheck=r),
+            # Campaign-wide totals only for those who see the whole campaign region.
+            "totals": r.summary.get("totals", {}) if whole else None,
+            "kinds": dict(FindingKind.choices),
+        },
     )

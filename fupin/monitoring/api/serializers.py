@@ -37,7 +37,7 @@ class AlertSerializer(DisplayLabelsMixin, serializers.ModelSerializer):
         fields = ["id", "region", "region_name", "household", "household_code", "source", "department_list",
                   "risk_hint", "description", "evidence_summary", "reporter_name", "phone", "status", "next_step",
                   "deadline", "overdue", "notice_starts", "notice_ends", "decided_on", "monitoring_object",
-                  "created"]
+                  "attached_to", "created"]
         display_fields = ["source", "risk_hint", "status", "next_step"]
         read_only_fields = fields
 

@@ -3,6 +3,7 @@ department lists that raise them."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import RegionScopedQuerySet
@@ -76,6 +77,11 @@ class Alert(models.Model):
     decided_on = models.DateField(_("办结日期"), null=True, blank=True)
     monitoring_object = models.ForeignKey("monitoring.MonitoringObject", verbose_name=_("监测对象"), null=True,
                                           blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # A further signal for a household whose procedure is already open is kept as its own
+    # row (its channel, evidence and dedup key) but joins that alert instead of starting a
+    # second procedure; it shares the alert's deadline and outcome.
+    attached_to = models.ForeignKey("self", verbose_name=_("并入预警"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="signals", db_index=False)
     # Screening is idempotent: one alert per channel, period and household (null for manual reports).
     dedup_key = models.CharField(max_length=60, null=True, blank=True, unique=True, editable=False)
     created = models.DateTimeField(_("预警时间"), auto_now_add=True, db_index=True)
@@ -95,6 +101,17 @@ class Alert(models.Model):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["household", "status"]),
             models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["attached_to"], condition=Q(attached_to__isnull=False), name="alert_attached_to"),
+        ]
+        constraints = [
+            # One identification procedure per household at a time (domain.md §4): further
+            # signals attach to the open alert.
+            models.UniqueConstraint(fields=["household"], condition=Q(status="open", household__isnull=False),
+                                    name="alert_one_open_per_household"),
+            # An attached signal names the alert it joined, and only an attached one does.
+            models.CheckConstraint(condition=Q(status="attached", attached_to__isnull=False)
+                                   | (~Q(status="attached") & Q(attached_to__isnull=True)),
+                                   name="alert_attached_has_target"),
         ]
 
     def __str__(self) -> str:

@@ -101,9 +101,9 @@ class Risk(models.Model):
     def __str__(self) -> str:
         label = self.get_kind_display()
         if self.disaster_kind:
-            label = f"{label}（{self.get_disaster_kind_display()}）"
+            label = f"{label}{_('（')}{self.get_disaster_kind_display()}{_('）')}"
         elif self.remark:
-            label = f"{label}（{self.remark}）"
+            label = f"{label}{_('（')}{self.remark}{_('）')}"
         return str(label)
 
 

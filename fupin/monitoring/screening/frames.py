@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -156,19 +157,45 @@ def _write(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
 
 
 OPEN, FIRST, CREATE = AlertStatus.OPEN.value, ProcedureStep.VERIFICATION.value, ChangeAction.CREATE.value
+ATTACHED = AlertStatus.ATTACHED.value
 ALERT_COLUMNS = ("region_id", "household_id", "source", "department_list_id", "risk_hint", "description",
                  "evidence", "reporter_name", "phone", "reported_by_id", "visit_id", "status", "next_step",
                  "deadline", "notice_starts", "notice_ends", "decided_on", "monitoring_object_id", "dedup_key",
-                 "created", "updated")
+                 "attached_to_id", "created", "updated")
 
 
-def alerts_insert(ctx: Context, rows: list[dict[str, Any]], *, today: dt.date) -> int:
+@dataclass
+class Inserted:
+    """Alerts written by one insert: `opened` start a procedure, `attached` joined the
+    household's open alert as further evidence."""
+
+    opened: int = 0
+    attached: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.opened + self.attached
+
+
+def open_alerts_by_household() -> dict[int, tuple[int, dt.date]]:
+    """household id → (its open alert, that alert's deadline); at most one each (constraint)."""
+    rows = Alert.objects.filter(status=AlertStatus.OPEN, household__isnull=False).values_list(
+        "household_id", "id", "deadline")
+    return {h: (pk, deadline) for h, pk, deadline in rows}
+
+
+def alerts_insert(ctx: Context, rows: list[dict[str, Any]], *, today: dt.date) -> Inserted:
     """Insert alerts (each row: region_id, household_id, source, risk_hint, evidence, days,
     dedup_key, department_list_id) with one change-log row each, set-based: the ORM's per-row
-    model instances and SQL compilation cost more than the insert itself at this size."""
+    model instances and SQL compilation cost more than the insert itself at this size.
+
+    One procedure per household (domain.md §4): a row for a household that already has an
+    open alert — from an earlier channel, or earlier in `rows` — is written as a signal
+    attached to that alert, with its deadline, instead of starting a second 15-day procedure."""
     if not rows:
-        return 0
+        return Inserted()
     now = timezone.now()
+    open_by_household = open_alerts_by_household()
     ids = _allocate_ids(Alert._meta.db_table, len(rows))
     labels = {k: str(v) for k, v in AlertSource.choices}
     alert_ct = ContentType.objects.get_for_model(Alert).pk
@@ -177,18 +204,30 @@ def alerts_insert(ctx: Context, rows: list[dict[str, Any]], *, today: dt.date) -
     batch = str(ctx.batch_id) if ctx.batch_id else None
     alerts, changes = [], []
     stamp = connection.ops.adapt_datetimefield_value(now)
+    done = Inserted()
     for pk, r in zip(ids, rows, strict=True):
-        deadline = connection.ops.adapt_datefield_value(today + dt.timedelta(days=int(r["days"])))
         source, risk = str(r["source"]), str(r.get("risk_hint", ""))
         dl = r.get("department_list_id")
+        target = open_by_household.get(r["household_id"])
+        if target is None:
+            due = today + dt.timedelta(days=int(r["days"]))
+            status, step, attached_to = OPEN, FIRST, None
+            open_by_household[r["household_id"]] = (pk, due)
+            done.opened += 1
+        else:
+            attached_to, due = target
+            status, step = ATTACHED, ""
+            done.attached += 1
+        deadline = connection.ops.adapt_datefield_value(due)
         alerts.append((pk, r["region_id"], r["household_id"], source, dl, risk, "",
-                       json.dumps(r["evidence"], ensure_ascii=False, default=str), "", "", None, None, OPEN, FIRST,
-                       deadline, None, None, None, None, r["dedup_key"], stamp, stamp))
+                       json.dumps(r["evidence"], ensure_ascii=False, default=str), "", "", None, None, status, step,
+                       deadline, None, None, None, None, r["dedup_key"], attached_to, stamp, stamp))
         # The after-image snapshot() gives a single alert (evidence and free text left out).
         after = {"region": r["region_id"], "household": r["household_id"], "source": source, "department_list": dl,
                  "risk_hint": risk, "reporter_name": "", "phone": "", "reported_by": None, "visit": None,
-                 "status": OPEN, "next_step": FIRST, "deadline": str(deadline), "notice_starts": None,
-                 "notice_ends": None, "decided_on": None, "monitoring_object": None, "dedup_key": r["dedup_key"]}
+                 "status": status, "next_step": step, "deadline": str(deadline), "notice_starts": None,
+                 "notice_ends": None, "decided_on": None, "monitoring_object": None, "dedup_key": r["dedup_key"],
+                 "attached_to": attached_to}
         changes.append((stamp, actor, ctx.actor_name, CREATE, str(ctx.source), batch, alert_ct, pk,
                         f"{labels[source]} #{pk}"[:200], household_ct, r["household_id"], None,
                         json.dumps(after, ensure_ascii=False), ctx.reason))
@@ -196,4 +235,4 @@ def alerts_insert(ctx: Context, rows: list[dict[str, Any]], *, today: dt.date) -
     _write(ObjectChange._meta.db_table, ["time", "actor_id", "actor_name", "action", "source", "batch_id",
                                          "content_type_id", "object_id", "object_repr", "related_type_id",
                                          "related_id", "before", "after", "reason"], changes)
-    return len(rows)
+    return done

@@ -25,7 +25,8 @@ from fupin.regions.models import Region
 @dataclass
 class IncomeScreening:
     households: int
-    alerts: int
+    alerts: int  # new procedures
+    attached: int = 0  # signals that joined a household's open alert
 
 
 def _region_thresholds(*, year: int, paths: list[str]) -> list[tuple[int, int | None, int, int, int]]:
@@ -115,5 +116,5 @@ def screen_income(*, ctx: Context, year: int, paths: list[str]) -> IncomeScreeni
             evidence["drop"] = f"{(r['prev'] - r['cur']) / r['prev']:.4f}"
         rows.append({"region_id": r["region_id"], "household_id": r["household_id"], "source": AlertSource.INCOME_DROP,
                      "evidence": evidence, "days": r["days"], "dedup_key": f"{prefix}{r['household_id']}"})
-    created = alerts_insert(ctx, rows, today=timezone.localdate())
-    return IncomeScreening(households=compared, alerts=created)
+    inserted = alerts_insert(ctx, rows, today=timezone.localdate())
+    return IncomeScreening(households=compared, alerts=inserted.opened, attached=inserted.attached)

@@ -42,7 +42,8 @@ class ListScreening:
     rows: int
     matched_persons: int
     matched_households: int
-    alerts: int
+    alerts: int  # new procedures
+    attached: int = 0  # signals that joined a household's open alert
 
 
 def disaster_kind(text: str) -> str:
@@ -130,14 +131,14 @@ def screen_list(*, ctx: Context, dl: DepartmentList) -> ListScreening:
     rows = _medical_rows(per_household, dl) if dl.kind == ListKind.MEDICAL else _event_rows(per_household, dl)
     done = set(Alert.objects.filter(department_list=dl).values_list("household_id", flat=True))
     new = [r for r in rows if r["household_id"] not in done]
-    created = alerts_insert(ctx, new, today=timezone.localdate())
+    inserted = alerts_insert(ctx, new, today=timezone.localdate())
     before = snap(dl)
     dl.status, dl.screened_at, dl.matched_persons = ListStatus.SCREENED, timezone.now(), matched
-    dl.alerts_created = len(done) + created
+    dl.alerts_created = len(done) + inserted.total
     dl.save()
     log_changed(ctx, dl, before)
     return ListScreening(rows=frame.height, matched_persons=matched, matched_households=per_household.height,
-                         alerts=created)
+                         alerts=inserted.opened, attached=inserted.attached)
 
 
 def evidence_summary(evidence: dict[str, Any]) -> str:

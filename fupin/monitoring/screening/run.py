@@ -37,18 +37,20 @@ def screening_run(*, ctx: Context, year: int, progress: Progress) -> dict[str, A
         scope |= Q(region__path__startswith=p)
     lists = list(DepartmentList.objects.filter(scope, year=year).select_related("region").order_by("created", "id"))
     progress.start(len(lists) + 1, _("{year} 年防返贫筛查").format(year=year))
-    result: dict[str, Any] = {"year": year, "lists": [], "alerts": 0}
+    result: dict[str, Any] = {"year": year, "lists": [], "alerts": 0, "attached": 0}
     for dl in lists:
         progress.step(_("筛查部门名单：{title}").format(title=dl.title))
         r = screen_list(ctx=ctx, dl=dl)
         result["lists"].append({"id": dl.pk, "title": dl.title, "kind": dl.kind, "rows": r.rows,
-                                "matched_persons": r.matched_persons, "alerts": r.alerts})
+                                "matched_persons": r.matched_persons, "alerts": r.alerts, "attached": r.attached})
         result["alerts"] += r.alerts
+        result["attached"] += r.attached
         progress.advance(1)
     progress.step(_("比对 {y} 年与 {p} 年收入").format(y=year, p=year - 1))
     inc = screen_income(ctx=ctx, year=year, paths=paths)
-    result["income"] = {"households": inc.households, "alerts": inc.alerts}
+    result["income"] = {"households": inc.households, "alerts": inc.alerts, "attached": inc.attached}
     result["alerts"] += inc.alerts
+    result["attached"] += inc.attached
     progress.advance(1)
     today = timezone.localdate()
     open_alerts = Alert.objects.filter(scope, status=AlertStatus.OPEN)

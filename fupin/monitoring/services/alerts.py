@@ -32,6 +32,19 @@ def alert_deadline(*, region: Region, created: dt.date) -> dt.date:
     return created + dt.timedelta(days=policy.procedure_days)
 
 
+def open_alert_of(household: Household, *, exclude: int | None = None) -> Alert | None:
+    """The household's open alert, locked: a new signal joins it (one procedure per household)."""
+    qs = Alert.objects.select_for_update().filter(household=household, status=AlertStatus.OPEN)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs.first()
+
+
+def _attach(alert: Alert, target: Alert) -> None:
+    alert.status, alert.next_step = AlertStatus.ATTACHED, ""
+    alert.attached_to, alert.deadline = target, target.deadline
+
+
 def _description(text: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -68,7 +81,8 @@ def alert_report(
     visit: Visit | None = None,
 ) -> Alert:
     """A cadre records a self-report on a household's behalf (source self) or a risk found on a
-    visit (source cadre)."""
+    visit (source cadre). When the household's procedure is already open, the report joins
+    that alert as a further signal (status attached, same deadline)."""
     h = Household.objects.select_related("region").get(pk=household.pk)
     check_scope(ctx, "monitoring.add_alert", h.region)
     if h.is_closed:
@@ -83,6 +97,9 @@ def alert_report(
     alert = Alert(region=h.region, household=h, source=source, description=_description(description),
                   risk_hint=risk_hint, visit=visit, reported_by=actor_of(ctx),
                   deadline=alert_deadline(region=h.region, created=today))
+    target = open_alert_of(h)
+    if target is not None:
+        _attach(alert, target)
     alert.save()
     log_new(ctx, alert, related=h)
     return alert
@@ -90,7 +107,9 @@ def alert_report(
 
 @transaction.atomic
 def alert_match(*, ctx: Context, alert: Alert, household: Household) -> Alert:
-    """Match a public self-report to the household it concerns (same village)."""
+    """Match a public self-report to the household it concerns (same village). When that
+    household already has an open alert, the report joins it instead of opening a second
+    procedure."""
     a = Alert.objects.select_for_update().select_related("region").get(pk=alert.pk)
     check_scope(ctx, "monitoring.change_alert", a.region)
     h = Household.objects.select_related("region").get(pk=household.pk)
@@ -103,6 +122,9 @@ def alert_match(*, ctx: Context, alert: Alert, household: Household) -> Alert:
         raise ValidationError({"household": _("户 {code} 不在{village}").format(code=h.code, village=a.region.name)})
     before = snap(a)
     a.household, a.region = h, h.region
-    a.save(update_fields=["household", "region", "updated"])
+    target = open_alert_of(h, exclude=a.pk)
+    if target is not None:
+        _attach(a, target)
+    a.save(update_fields=["household", "region", "status", "next_step", "attached_to", "deadline", "updated"])
     log_changed(ctx, a, before, related=h)
     return a

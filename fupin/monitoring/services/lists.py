@@ -49,7 +49,7 @@ def department_list_upload(
     region = Region.objects.get(pk=region.pk)
     check_scope(ctx, "monitoring.add_departmentlist", region)
     if kind not in ListKind.values:
-        kinds = "、".join(str(k.label) for k in ListKind)
+        kinds = _("、").join(str(k.label) for k in ListKind)
         raise ValidationError({"kind": _("请选择名单类型（{kinds}）").format(kinds=kinds)})
     if not 2014 <= year <= timezone.localdate().year + 1:
         raise ValidationError({"year": _("年度 {y} 不正确").format(y=year)})

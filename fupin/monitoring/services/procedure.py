@@ -46,6 +46,8 @@ def alert_step(
     if step not in STEP_PERMS:
         raise ValidationError({"step": _("未知的环节")})
     check_scope(ctx, STEP_PERMS[ProcedureStep(step)], a.region)
+    if a.status == AlertStatus.ATTACHED:
+        raise ApplicationError(_("该线索已并入预警 #{pk}，请在该预警办理识别程序").format(pk=a.attached_to_id))
     if a.status != AlertStatus.OPEN:
         raise ApplicationError(_("该预警已办结（{s}）").format(s=a.get_status_display()))
     if a.household_id is None:

@@ -59,6 +59,10 @@ def alert_create(request: HttpRequest) -> HttpResponse:
             alert = run_service(form, lambda: alert_report(
                 ctx=form_context(request), household=household, source=d["source"], description=d["description"],
                 risk_hint=d["risk_hint"], visit=visit))
+            if alert is not None and alert.attached_to_id:
+                message = _("该户已有在办预警 #{pk}，本次登记已并入该预警，识别程序须在 {d} 前完成")
+                messages.success(request, message.format(pk=alert.attached_to_id, d=alert.deadline))
+                return redirect("monitoring:alert_detail", pk=alert.attached_to_id)
             if alert is not None:
                 messages.success(request, _("已登记风险预警，须在 {d} 前完成识别程序").format(d=alert.deadline))
                 return redirect("monitoring:alert_detail", pk=alert.pk)
@@ -79,14 +83,21 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "monitoring/alert_detail.html", _detail_context(request, a))
 
 
+def _evidence(a: Alert, sensitive: bool) -> str:
+    # Medical figures are health data: shown only to those who may see personal details.
+    if a.evidence.get("kind") == ListKind.MEDICAL and not sensitive:
+        return _("医疗费用结算名单预警（明细仅限有权查看个人信息的人员）")
+    return evidence_summary(a.evidence) if a.evidence else ""
+
+
 def _detail_context(request: HttpRequest, a: Alert, *, step_form: AlertStepForm | None = None,
                     match_form: AlertMatchForm | None = None) -> dict:
     user = request.user
     sensitive = user_can(user, SENSITIVE, a.region)
-    evidence = evidence_summary(a.evidence) if a.evidence else ""
-    # Medical figures are health data: shown only to those who may see personal details.
-    if a.evidence.get("kind") == ListKind.MEDICAL and not sensitive:
-        evidence = _("医疗费用结算名单预警（明细仅限有权查看个人信息的人员）")
+    evidence = _evidence(a, sensitive)
+    signals = list(selectors.alert_signals(user=user, alert=a))
+    for s in signals:
+        s.summary = _evidence(s, sensitive)
     can_step = bool(a.status == AlertStatus.OPEN and a.household_id and a.next_step
                     and user_can(user, STEP_PERMS[ProcedureStep(a.next_step)], a.region))
     if can_step and step_form is None:
@@ -96,6 +107,7 @@ def _detail_context(request: HttpRequest, a: Alert, *, step_form: AlertStepForm 
     today = timezone.localdate()
     return {
         "a": a,
+        "signals": signals,
         "steps": list(a.steps.all()),
         "evidence": evidence,
         "phone": a.phone if sensitive else mask_phone(a.phone),
@@ -119,7 +131,12 @@ def alert_match_view(request: HttpRequest, pk: int) -> HttpResponse:
         if household is None:
             form.add_error("household", _("户编号 {code} 不存在或不在您的范围内").format(
                 code=form.cleaned_data["household"]))
-        elif run_service(form, lambda: alert_match(ctx=form_context(request), alert=a, household=household)):
+        elif matched := run_service(form, lambda: alert_match(ctx=form_context(request), alert=a,
+                                                                  household=household)):
+            if matched.attached_to_id:
+                messages.success(request, _("已对应到户 {code}；该户已有在办预警 #{pk}，本申报已并入该预警").format(
+                    code=household.code, pk=matched.attached_to_id))
+                return redirect("monitoring:alert_detail", pk=matched.attached_to_id)
             messages.success(request, _("已对应到户 {code}").format(code=household.code))
             return redirect("monitoring:alert_detail", pk=a.pk)
     return render(request, "monitoring/alert_detail.html", _detail_context(request, a, match_form=form), status=400)

@@ -52,6 +52,8 @@ class Command(BaseCommand):
                                                                   a=r["income"]["alerts"]))
         self.stdout.write(_("共新增预警 {n} 条；在办 {o} 条，其中超期 {d} 条").format(
             n=r.get("alerts", 0), o=r.get("open", 0), d=r.get("overdue", 0)))
+        if r.get("attached"):
+            self.stdout.write(_("另有 {n} 条线索的农户已有在办预警，已并入该预警作为补充依据").format(n=r["attached"]))
 
     def _register(self, ctx: Context, path: Path, kind: str | None, year: int, region_code: str) -> None:
         if not path.exists():

@@ -1,0 +1,82 @@
+"""One identification procedure per household: further signals attach to the open alert."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+def attach_duplicates(apps, schema_editor):
+    """Where a household already has several open alerts, the earliest keeps the procedure
+    and the others join it (their steps stay in the ledger), so the constraint can be added."""
+    Alert = apps.get_model("monitoring", "Alert")
+    open_alerts = Alert.objects.filter(status="open", household__isnull=False).order_by("household_id", "created", "id")
+    first: dict[int, object] = {}
+    for a in open_alerts.only("id", "household_id", "deadline").iterator():
+        keep = first.setdefault(a.household_id, a)
+        if keep is a:
+            continue
+        Alert.objects.filter(pk=a.pk).update(
+            status="attached", attached_to=keep.pk, next_step="", deadline=keep.deadline
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("monitoring", "0003_list_columns_and_alert_indexes"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="alert",
+            name="attached_to",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="signals",
+                to="monitoring.alert",
+                verbose_name="并入预警",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="alert",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "核查中"),
+                    ("identified", "已纳入监测"),
+                    ("dismissed", "不纳入监测"),
+                    ("attached", "已并入同户预警"),
+                ],
+                default="open",
+                max_length=10,
+                verbose_name="状态",
+            ),
+        ),
+        migrations.RunPython(attach_duplicates, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="alert",
+            index=models.Index(
+                condition=models.Q(("attached_to__isnull", False)), fields=["attached_to"], name="alert_attached_to"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("household__isnull", False), ("status", "open")),
+                fields=("household",),
+                name="alert_one_open_per_household",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="alert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("attached_to__isnull", False), ("status", "attached")),
+                    models.Q(models.Q(("status", "attached"), _negated=True), ("attached_to__isnull", True)),
+                    _connector="OR",
+                ),
+                name="alert_attached_has_target",
+            ),
+        ),
+    ]
