@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import tempfile
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ from fupin.registry.services import household_year_save, member_add, member_upda
 from fupin.utils import idno
 
 DACHANG = "430405014201"
+# Households per query: well below SQLite's limit on the variables of one statement (999 in
+# older builds), so that a district of 300,000 households never puts every id into one query.
+CHUNK = 2000
 HOMOPHONE_SURNAMES = {"张": "章", "王": "汪", "李": "黎", "刘": "柳", "陈": "程", "罗": "骆", "周": "邹", "曾": "增"}
 
 
@@ -40,23 +44,39 @@ def _ctx(base: Context, user: Any) -> Context:
     return Context(actor=user, source=base.source, batch_id=base.batch_id, reason=base.reason)
 
 
-def _needs(rng: random.Random, year: int, ids: list[int], ctx: Context) -> int:
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _registered(household_ids: list[int], chunk: int) -> Iterator[list[int]]:
+    """The registered households among `household_ids`, in id order, `chunk` ids per query."""
+    for part in _chunks(sorted(set(household_ids)), chunk):
+        yield list(Household.objects.filter(pk__in=part, registered=True).order_by("pk").values_list("pk", flat=True))
+
+
+def _needs(rng: random.Random, year: int, household_ids: list[int], chunk: int) -> int:
+    """Checks for about three households in four. The generator is drawn in household order,
+    so the checks do not depend on the chunk size."""
     today = timezone.localdate()
     checked_on = min(dt.date(year, 10, 15), today)
-    rows = [
-        NeedsCheck(
-            household_id=pk,
-            year=year,
-            food_secure=rng.random() > 0.04,
-            clothing_secure=rng.random() > 0.03,
-            checked_on=checked_on,
-            note="入户核实（演示数据）",
-        )
-        for pk in ids
-        if rng.random() < 0.75
-    ]
-    NeedsCheck.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    made = 0
+    for ids in _registered(household_ids, chunk):
+        rows = [
+            NeedsCheck(
+                household_id=pk,
+                year=year,
+                food_secure=rng.random() > 0.04,
+                clothing_secure=rng.random() > 0.03,
+                checked_on=checked_on,
+                note="入户核实（演示数据）",
+            )
+            for pk in ids
+            if rng.random() < 0.75
+        ]
+        NeedsCheck.objects.bulk_create(rows, batch_size=chunk)
+        made += len(rows)
+    return made
 
 
 def _cases(rng: random.Random, year: int, ctx: Context, users: dict[str, Any]) -> int:
@@ -243,9 +263,10 @@ def _plant(year: int, ctx: Context) -> None:
     )
 
 
-def populate(*, rng: random.Random, year: int, ctx: Any) -> dict[str, int]:
-    ids = list(Household.objects.filter(pk__in=ctx.household_ids, registered=True).values_list("pk", flat=True))
-    counts = {"needs_checks": _needs(rng, year, ids, ctx.change)}
+def populate(*, rng: random.Random, year: int, ctx: Any, chunk: int | None = None) -> dict[str, int]:
+    """Households are read and written `chunk` at a time (CHUNK by default); the data is the
+    same whatever the chunk size."""
+    counts = {"needs_checks": _needs(rng, year, ctx.household_ids, chunk or CHUNK)}
     counts["applications"] = _cases(rng, year, ctx.change, ctx.users)
     counts["comparison_lists"] = _lists(rng, year, ctx.change)
     _plant(year, ctx.change)

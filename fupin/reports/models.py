@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.accounts.scoping import RegionScopedQuerySet
 from fupin.regions.models import Region
 from fupin.registry.models import Household, Member
+from fupin.reports.audit.messages import message_render
 from fupin.reports.choices import AuditRule
 
 
@@ -32,7 +33,8 @@ class AuditRun(models.Model):
     )
     households = models.PositiveIntegerField(_("农户数"), default=0)
     flagged = models.PositiveIntegerField(_("有问题的农户数"), default=0)
-    # rule code → number of findings; skipped rules → reason (e.g. no policy for the year).
+    # rule code → number of findings; skipped rules → reason (e.g. no policy for the year) as
+    # {"message": key, "params": {...}} of fupin.reports.audit.messages, rendered when read.
     counts = models.JSONField(_("各规则问题数"), default=dict)
     skipped = models.JSONField(_("未检查的规则"), default=dict, blank=True)
 
@@ -55,6 +57,17 @@ class AuditRun(models.Model):
     @property
     def score(self) -> float:
         return score(self.households, self.flagged)
+
+    @property
+    def skip_reasons(self) -> dict[str, str]:
+        """Rule code → why it was not checked, in the active language."""
+        return {code: _reason(reason) for code, reason in (self.skipped or {}).items()}
+
+
+def _reason(reason: object) -> str:
+    if isinstance(reason, dict):
+        return message_render(reason.get("message", ""), reason.get("params"))
+    return str(reason)  # free text that migration 0002 could not convert
 
 
 def score(households: int, flagged: int) -> float:
@@ -106,7 +119,10 @@ class AuditFinding(models.Model):
     member = models.ForeignKey(
         Member, verbose_name=_("成员"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    detail = models.CharField(_("说明"), max_length=200, blank=True)
+    # The explanation as a key of fupin.reports.audit.messages and its values, never as text:
+    # the run is read in every language (`detail` renders it in the active one).
+    message = models.CharField(_("说明"), max_length=40, blank=True)
+    params = models.JSONField(_("说明参数"), default=dict, blank=True)
 
     objects = FindingQuerySet.as_manager()
 
@@ -118,3 +134,8 @@ class AuditFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()} {self.household}"
+
+    @property
+    def detail(self) -> str:
+        """The explanation in the active language."""
+        return message_render(self.message, self.params)

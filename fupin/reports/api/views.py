@@ -45,6 +45,8 @@ class IndicatorViewSet(viewsets.ViewSet):
 class AuditRunSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     score = serializers.FloatField(read_only=True)
+    # Rule code → reason, rendered in the caller's language (stored as a message key).
+    skipped = serializers.DictField(source="skip_reasons", child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = AuditRun

@@ -2,7 +2,9 @@
 
 Each rule is one set-based query (two for the poverty line, one per distinct line) that
 returns the offending rows as (household id, household region id, member id or None,
-detail). Details name no personal data (no ID numbers, no phone numbers).
+message key, message values). The message is rendered in the reader's language when shown
+(`fupin.reports.audit.messages`), never here: a run is shared by readers of every language.
+Values name no personal data (no ID numbers, no phone numbers).
 
 Ages are taken on 1 September of the audit year (the school year starts then, as in
 `fupin.assistance.selectors.plans.plan_gaps`); pairings and visits on the audit's `as_of`
@@ -19,7 +21,6 @@ from typing import Any
 
 from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Abs, Coalesce
-from django.utils.translation import gettext as _
 
 from fupin.assistance.choices import MeasureCategory
 from fupin.assistance.models import Measure, Pairing
@@ -34,7 +35,6 @@ from fupin.registry.choices import (
     PovertyStatus,
     Relation,
     SchoolStatus,
-    WorkStatus,
 )
 from fupin.registry.models import Household, HouseholdYear, Member
 from fupin.reports.choices import AuditRule
@@ -42,13 +42,22 @@ from fupin.reports.scope import Scope
 from fupin.reports.selectors.periods import household_in_year_q, year_end
 from fupin.reports.selectors.visits import overdue, with_visit_since
 
-Row = tuple[int, int, int | None, str]
+Params = dict[str, Any]
+Row = tuple[int, int, int | None, str, Params]
 MOBILE = r"^1[0-9]{10}$"
 NOT_IN_SCHOOL = ("", SchoolStatus.NOT_STUDENT)
 
 
 class Skip(Exception):
-    """A rule that cannot run for this year (e.g. no policy): reported, not failed."""
+    """A rule that cannot run for this year (e.g. no policy): reported, not failed. Like a
+    finding, the reason is a message key and values, rendered in the reader's language."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message, self.params = message, params
+
+    def as_json(self) -> dict[str, Any]:
+        return {"message": self.message, "params": self.params}
 
 
 @dataclass
@@ -56,7 +65,7 @@ class AuditContext:
     scope: Scope
     year: int
     as_of: dt.date
-    skipped: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def ref(self) -> dt.date:
@@ -90,9 +99,14 @@ def _age(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _member_rows(qs, detail: Callable[[dict[str, Any]], str], *fields: str) -> Iterator[Row]:
+def _money(value: Any) -> str:
+    """A Decimal as JSON keeps its two places as a string."""
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+def _member_rows(qs, detail: Callable[[dict[str, Any]], tuple[str, Params]], *fields: str) -> Iterator[Row]:
     for r in qs.values("pk", "household_id", "household__region_id", *fields).iterator(chunk_size=5000):
-        yield r["household_id"], r["household__region_id"], r["pk"], detail(r)
+        yield r["household_id"], r["household__region_id"], r["pk"], *detail(r)
 
 
 def one_head(ctx: AuditContext) -> Iterator[Row]:
@@ -104,7 +118,7 @@ def one_head(ctx: AuditContext) -> Iterator[Row]:
         .values_list("pk", "region_id", "heads")
         .iterator(chunk_size=5000)
     ):
-        yield pk, region_id, None, _("户主 {n} 人").format(n=n)
+        yield pk, region_id, None, AuditRule.ONE_HEAD, {"n": n}
 
 
 def size(ctx: AuditContext) -> Iterator[Row]:
@@ -131,14 +145,14 @@ def size(ctx: AuditContext) -> Iterator[Row]:
     for hid, region_id, persons, n in facts.values_list(
         "household_id", "household__region_id", "persons", "members_n"
     ).iterator(chunk_size=5000):
-        yield hid, region_id, None, _("家庭人口数 {persons}，成员 {n} 人").format(persons=persons, n=n)
+        yield hid, region_id, None, AuditRule.SIZE, {"persons": persons, "n": n}
 
 
 def education_xor_school(ctx: AuditContext) -> Iterator[Row]:
     both_or_neither = (Q(education="") & Q(school_status="")) | (~Q(education="") & ~Q(school_status=""))
     yield from _member_rows(
         ctx.members().filter(both_or_neither),
-        lambda r: _("文化程度与在校生状况均为空") if not r["education"] else _("文化程度与在校生状况均已填写"),
+        lambda r: ("education_xor_school.both" if r["education"] else "education_xor_school.empty", {}),
         "education",
     )
 
@@ -154,15 +168,12 @@ def age_labour(ctx: AuditContext) -> Iterator[Row]:
         school_status__in=NOT_IN_SCHOOL,
         labour_skill__in=[LabourSkill.NONE, LabourSkill.LOST, LabourSkill.WEAK],
     )
-    skills = dict(LabourSkill.choices)
 
-    def detail(r: dict[str, Any]) -> str:
+    def detail(r: dict[str, Any]) -> tuple[str, Params]:
         age = _age(r["birth_date"], ctx.ref)
         if age < 16 and r["welfare_post"]:
-            return _("{age} 岁，不应安排公益性岗位").format(age=age)
-        return _("{age} 岁，劳动技能为“{skill}”").format(
-            age=age, skill=skills.get(r["labour_skill"], r["labour_skill"])
-        )
+            return "age_labour.welfare_post", {"age": age}
+        return "age_labour.skill", {"age": age, "skill": r["labour_skill"]}
 
     yield from _member_rows(ctx.members().filter(young | adult), detail, "birth_date", "labour_skill", "welfare_post")
 
@@ -175,10 +186,10 @@ def phone(ctx: AuditContext) -> Iterator[Row]:
         .values_list("pk", "region_id", "phone")
         .iterator(chunk_size=5000)
     ):
-        yield pk, region_id, None, _("户联系电话为 {n} 位，应为 11 位手机号").format(n=len(value))
+        yield pk, region_id, None, "phone.household", {"n": len(value)}
     yield from _member_rows(
         ctx.members().exclude(phone="").exclude(phone__regex=MOBILE),
-        lambda r: _("成员联系电话为 {n} 位，应为 11 位手机号").format(n=len(r["phone"])),
+        lambda r: ("phone.member", {"n": len(r["phone"])}),
         "phone",
     )
 
@@ -189,13 +200,9 @@ def work_months(ctx: AuditContext) -> Iterator[Row]:
         | (~Q(work_status="") & Q(work_months__isnull=True))
         | Q(work_months__gt=12)
     )
-    statuses = dict(WorkStatus.choices)
     yield from _member_rows(
         ctx.members().filter(bad),
-        lambda r: _("务工时间 {m} 个月，务工状况“{s}”").format(
-            m=r["work_months"] if r["work_months"] is not None else "—",
-            s=statuses.get(r["work_status"], r["work_status"]) or "—",
-        ),
+        lambda r: (AuditRule.WORK_MONTHS, {"m": r["work_months"], "s": r["work_status"]}),
         "work_months",
         "work_status",
     )
@@ -220,14 +227,7 @@ def income(ctx: AuditContext) -> Iterator[Row]:
     for hid, region_id, stated, computed in facts.values_list(
         "household_id", "household__region_id", "stated_per_capita", "computed"
     ).iterator(chunk_size=5000):
-        yield (
-            hid,
-            region_id,
-            None,
-            _("填报人均纯收入 {stated}，按收入构成计算为 {computed}").format(
-                stated=stated, computed=Decimal(computed).quantize(Decimal("0.01"))
-            ),
-        )
+        yield hid, region_id, None, AuditRule.INCOME, {"stated": str(stated), "computed": _money(computed)}
 
 
 def _has_measure(categories: list[str], **years: Any) -> Exists:
@@ -243,7 +243,7 @@ def illness_no_health(ctx: AuditContext) -> Iterator[Row]:
         .filter(~_has_measure([MeasureCategory.HEALTH, MeasureCategory.SOCIAL], year=ctx.year))
     )
     for pk, region_id in qs.values_list("pk", "region_id").iterator(chunk_size=5000):
-        yield pk, region_id, None, _("因病致贫，{year} 年无健康帮扶措施").format(year=ctx.year)
+        yield pk, region_id, None, AuditRule.ILLNESS_NO_HEALTH, {"year": ctx.year}
 
 
 def house_no_measure(ctx: AuditContext) -> Iterator[Row]:
@@ -257,7 +257,7 @@ def house_no_measure(ctx: AuditContext) -> Iterator[Row]:
         .filter(~_has_measure([MeasureCategory.HOUSING, MeasureCategory.RELOCATION], year__lte=ctx.year))
     )
     for pk, region_id, g in qs.values_list("pk", "region_id", "grade").iterator(chunk_size=5000):
-        yield pk, region_id, None, _("住房为 {grade} 级危房，无危房改造或易地搬迁措施").format(grade=g)
+        yield pk, region_id, None, AuditRule.HOUSE_NO_MEASURE, {"grade": g}
 
 
 def exited_below_line(ctx: AuditContext) -> Iterator[Row]:
@@ -270,13 +270,13 @@ def exited_below_line(ctx: AuditContext) -> Iterator[Row]:
             regions=Region.objects.filter(pk__in=region_ids), year=ctx.year, on=year_end(ctx.year)
         )
     except ApplicationError as exc:  # pragma: no cover — policies_for_regions reports None instead
-        raise Skip(exc.message) from exc
+        raise Skip("exited_below_line.no_policy", year=ctx.year) from exc
     by_line: dict[Decimal, list[int]] = {}
     for region_id, version in policies.items():
         if version is not None and version.poverty_line is not None:
             by_line.setdefault(version.poverty_line, []).append(region_id)
     if region_ids and not by_line:
-        raise Skip(_("{year} 年没有适用的扶贫标准").format(year=ctx.year))
+        raise Skip("exited_below_line.no_policy", year=ctx.year)
     facts = HouseholdYear.objects.filter(household=OuterRef("pk"), year=ctx.year)
     for line, ids in by_line.items():
         rows = (
@@ -286,16 +286,9 @@ def exited_below_line(ctx: AuditContext) -> Iterator[Row]:
         )
         for pk, region_id, value in rows.values_list("pk", "region_id", "per_capita").iterator(chunk_size=5000):
             if value is None:
-                yield pk, region_id, None, _("已脱贫，无 {year} 年收入记录").format(year=ctx.year)
+                yield pk, region_id, None, "exited_below_line.no_income", {"year": ctx.year}
             else:
-                yield (
-                    pk,
-                    region_id,
-                    None,
-                    _("已脱贫，人均纯收入 {value} 元未超过扶贫标准 {line} 元").format(
-                        value=Decimal(value).quantize(Decimal("0.01")), line=line
-                    ),
-                )
+                yield pk, region_id, None, "exited_below_line.below", {"value": _money(value), "line": str(line)}
 
 
 def child_not_in_school(ctx: AuditContext) -> Iterator[Row]:
@@ -303,7 +296,7 @@ def child_not_in_school(ctx: AuditContext) -> Iterator[Row]:
         birth_date__lte=ctx.born_after(6), birth_date__gt=ctx.born_after(16), school_status__in=NOT_IN_SCHOOL
     )
     yield from _member_rows(
-        qs, lambda r: _("{age} 岁，义务教育阶段未在校").format(age=_age(r["birth_date"], ctx.ref)), "birth_date"
+        qs, lambda r: (AuditRule.CHILD_NOT_IN_SCHOOL, {"age": _age(r["birth_date"], ctx.ref)}), "birth_date"
     )
 
 
@@ -316,20 +309,20 @@ def no_cadre(ctx: AuditContext) -> Iterator[Row]:
     for pk, region_id in (
         ctx.registered().filter(~Exists(active)).values_list("pk", "region_id").iterator(chunk_size=5000)
     ):
-        yield pk, region_id, None, _("无帮扶责任人")
+        yield pk, region_id, None, AuditRule.NO_CADRE, {}
 
 
 def overdue_visit(ctx: AuditContext) -> Iterator[Row]:
     try:
         qs = with_visit_since(overdue(ctx.registered(), ctx.as_of), ctx.as_of)
-    except ApplicationError as exc:
-        raise Skip(exc.message) from exc
+    except ApplicationError as exc:  # the only one overdue() raises: no visit-frequency policy
+        raise Skip("overdue_visit.no_policy", year=ctx.as_of.year) from exc
     rows = qs.values_list("pk", "region_id", "visit_since")  # type: ignore[misc]  # an annotation of overdue()
     for pk, region_id, since in rows.iterator(chunk_size=5000):
         if since is None:
-            yield pk, region_id, None, _("从未走访")
+            yield pk, region_id, None, "overdue_visit.never", {}
         else:
-            yield pk, region_id, None, _("最近走访或结对于 {on}").format(on=since.isoformat())
+            yield pk, region_id, None, "overdue_visit.since", {"on": since.isoformat()}
 
 
 RULES: dict[str, Callable[[AuditContext], Iterator[Row]]] = {

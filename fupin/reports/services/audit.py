@@ -16,7 +16,7 @@ from fupin.core.changelog import Context, log_create
 from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
 from fupin.registry.services.common import check_scope
-from fupin.reports.audit.rules import RULES, AuditContext, Skip
+from fupin.reports.audit.rules import RULES, AuditContext, Row, Skip
 from fupin.reports.models import AuditFinding, AuditRun, AuditVillageScore
 from fupin.reports.scope import resolve_scope, village_of
 from fupin.reports.selectors.visits import as_of_for
@@ -24,16 +24,16 @@ from fupin.reports.selectors.visits import as_of_for
 RUN_PERM = "reports.run_audit"
 
 
-def audit_collect(ctx: AuditContext, progress: Any = None) -> dict[str, list[tuple[int, int, int | None, str]]]:
+def audit_collect(ctx: AuditContext, progress: Any = None) -> dict[str, list[Row]]:
     """Every rule's findings (rule → rows); rules that cannot run land in `ctx.skipped`."""
-    found: dict[str, list[tuple[int, int, int | None, str]]] = {}
+    found: dict[str, list[Row]] = {}
     if progress is not None:
         progress.start(len(RULES), "数据质量检查")
     for code, rule in RULES.items():
         try:
             found[code] = list(rule(ctx))
         except Skip as exc:
-            ctx.skipped[code] = str(exc)
+            ctx.skipped[code] = exc.as_json()
             found[code] = []
         if progress is not None:
             progress.advance(1)
@@ -62,7 +62,7 @@ def audit_run(
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     flagged: dict[int, set[int]] = defaultdict(set)
     for code, rows in found.items():
-        for household_id, region_id, _member, _detail in rows:
+        for household_id, region_id, *_rest in rows:
             village = village_of(regions[region_id], villages)
             if village is not None:
                 counts[village.pk][code] += 1
@@ -96,9 +96,9 @@ def audit_run(
         AuditFinding.objects.filter(run__region=region).exclude(run=run).delete()
         AuditFinding.objects.bulk_create(
             (
-                AuditFinding(run=run, rule=code, household_id=hid, member_id=mid, detail=detail[:200])
+                AuditFinding(run=run, rule=code, household_id=hid, member_id=mid, message=message, params=params)
                 for code, rows in found.items()
-                for hid, _r, mid, detail in rows
+                for hid, _r, mid, message, params in rows
             ),
             batch_size=2000,
         )

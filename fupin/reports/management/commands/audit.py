@@ -40,7 +40,7 @@ class Command(BaseCommand):
         )
         findings = AuditFinding.objects.filter(run=run).select_related("household", "member")
         for code, label in AuditRule.choices:
-            skipped = run.skipped.get(code)
+            skipped = run.skip_reasons.get(code)
             n = run.counts.get(code, 0)
             self.stdout.write(f"  {label}：{'未检查（' + skipped + '）' if skipped else n}")
             if list and n:
