@@ -63,6 +63,10 @@ def old_data() -> Iterator[None]:
             cur.execute("DROP INDEX member_one_active_head")
             cur.execute("PRAGMA ignore_check_constraints = ON")
         else:
+            # Deferred foreign-key checks of the rows written so far would block ALTER TABLE
+            # ("pending trigger events"): run them now, then defer again.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
             cur.execute("DROP INDEX member_one_active_head")
             for name in ("member_education_xor_school", "member_work_months_iff_status"):
                 cur.execute(f"ALTER TABLE registry_member DROP CONSTRAINT {name}")
