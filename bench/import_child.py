@@ -85,7 +85,9 @@ def main() -> None:
         out = run_import(sys.argv[2], int(sys.argv[3]))
     else:
         out = run_baseline(sys.argv[2], sys.argv[3], sys.argv[4])
-    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["maxrss_mb"] = usage.ru_maxrss / 1024
+    out["cpu"] = usage.ru_utime + usage.ru_stime  # this process only (not the PostgreSQL server's)
     print(json.dumps(out, ensure_ascii=False), flush=True)
 
 

@@ -144,6 +144,8 @@ def fetch(
 ) -> pl.DataFrame:
     """Run `sql` (with one `{keys}` placeholder for an IN list) over `keys` in chunks; each
     chunk's rows become a frame at once, so Python row objects never pile up."""
+    if vendor() == "postgresql" and len(keys) > COPY_KEYS:
+        return _fetch_copy(sql, keys, schema, extra)
     frames = []
     with connection.cursor() as cur:
         for start in range(0, len(keys), chunk):
@@ -154,6 +156,58 @@ def fetch(
     if not frames:
         return frame_of([], schema)
     return pl.concat(frames, how="vertical_relaxed", rechunk=False)
+
+
+COPY_KEYS = 5000
+
+
+def _fetch_copy(sql: str, keys: Sequence[Any], schema: dict[str, Any], extra: Sequence[Any]) -> pl.DataFrame:
+    """PostgreSQL, many keys: COPY the keys into a temporary table, join on it, and COPY the
+    result out as CSV that polars parses, so that no row ever becomes Python objects."""
+    key_type = "bigint" if isinstance(keys[0], int) else "text"
+    names = list(schema)
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        raw.execute(f"CREATE TEMPORARY TABLE fupin_fetch_keys (k {key_type}) ON COMMIT DROP")
+        with raw.copy("COPY fupin_fetch_keys (k) FROM STDIN WITH (FORMAT csv)") as copy:
+            copy.write(pl.DataFrame({"k": list(keys)}).write_csv(include_header=False, quote_style="always"))
+        raw.execute("ANALYZE fupin_fetch_keys")
+        query = sql.format(keys="SELECT k FROM fupin_fetch_keys")
+        out = bytearray()
+        # NULL as \N so that an empty text stays "" (a CSV reader would read both as null).
+        with raw.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, NULL '\\N')", list(extra)) as copy:
+            for block in copy:
+                out += block
+        raw.execute("DROP TABLE fupin_fetch_keys")
+    text_schema = {n: pl.String for n in names}
+    frame = (
+        pl.read_csv(
+            bytes(out),
+            has_header=False,
+            schema=text_schema,
+            null_values="\\N",
+            empty_string_is_null=False,
+        )
+        if out
+        else None
+    )
+    del out
+    if frame is None:
+        return frame_of([], schema)
+    exprs = []
+    for name, t in schema.items():
+        col = pl.col(name)
+        if t == "cents":
+            exprs.append((col.cast(pl.Float64) * 100).round(0).cast(pl.Int64).alias(name))
+        elif t == pl.Boolean:
+            exprs.append(col.replace_strict({"t": True, "f": False}, default=None, return_dtype=pl.Boolean).alias(name))
+        elif t == pl.Date:
+            exprs.append(col.str.to_date("%Y-%m-%d", strict=False).alias(name))
+        elif t == pl.String:
+            exprs.append(col)
+        else:
+            exprs.append(col.cast(t, strict=False).alias(name))
+    return frame.select(exprs)
 
 
 def fetch_all(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:

@@ -97,6 +97,29 @@ def parse_int(text: str) -> int | None:
     return None
 
 
+_PLAIN_AMOUNT = r"^-?[0-9]{1,10}(\.[0-9]{0,2})?$"  # ASCII digits: \d is Unicode in polars
+
+
+def cents_column(s: pl.Series) -> pl.Series:
+    """`parse_cents` over a column: plain amounts (`1234`, `-5.5`, `16756.00`, the bulk of
+    any ledger) are converted column-wise; only the other spellings (full-width digits,
+    thousands separators, 元, long fractions) go through Python, once per distinct value."""
+    s = as_text(s)
+    plain = s.str.contains(_PLAIN_AMOUNT).fill_null(False)
+    frame = pl.DataFrame({"s": s, "plain": plain})
+    whole = pl.col("s").str.extract(r"^-?([0-9]+)", 1).cast(pl.Int64, strict=False)
+    frac = pl.col("s").str.extract(r"\.([0-9]{1,2})$", 1).str.pad_end(2, "0").cast(pl.Int64, strict=False).fill_null(0)
+    magnitude = whole * 100 + frac
+    fast = pl.when(pl.col("plain")).then(
+        pl.when(pl.col("s").str.starts_with("-")).then(-magnitude).otherwise(magnitude)
+    )
+    out = frame.select(fast.alias(s.name)).to_series()
+    if bool((~plain & s.is_not_null()).any()):
+        rest = map_unique(s.filter(~plain), parse_cents, pl.Int64)
+        out = out.scatter((~plain).arg_true(), rest)
+    return out
+
+
 # ----------------------------------------------------------------------------- columns
 
 
@@ -145,7 +168,7 @@ def parse_column(s: pl.Series, col: Column) -> Parsed:
         values = map_unique(s, parse_int, pl.Int64)
         return Parsed(values, present & values.is_null(), "number", _("应为整数"))
     if col.kind in (MONEY, AREA):
-        values = map_unique(s, parse_cents, pl.Int64)
+        values = cents_column(s)
         bad = present & values.is_null()
         if col.kind == AREA:
             bad = bad | (values < 0).fill_null(False)

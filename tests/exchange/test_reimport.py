@@ -97,6 +97,9 @@ def test_a_new_member_and_a_new_head_are_taken_over(loaded, tmp_path):
     assert head.name == "李梅"
     added = Member.objects.get(household=h, name="王小宝")
     assert added.join_reason == "07"
+    # Joining a registered household is logged as its own creation, related to that household.
+    joined = ObjectChange.objects.get(batch_id=result.batch_id, action="create")
+    assert (joined.content_type.model, joined.object_id, joined.related_id) == ("member", added.pk, h.pk)
 
 
 def test_a_closed_household_cannot_be_reimported(loaded, tmp_path):
@@ -139,3 +142,19 @@ def test_cli_exit_codes_output_and_report(regions, tmp_path, capsys):
     cell = sheet.cell(row=2, column=col)
     assert sheet.cell(row=2, column=1).value == 3  # the original Excel row number
     assert cell.value == "很好" and cell.fill.fgColor.rgb.endswith("FFC7CE") and "健康" in cell.comment.text
+
+
+def test_reading_the_registry_in_bulk_finds_the_same(loaded, tmp_path, monkeypatch):
+    """Many keys are read through a temporary key table and COPY on PostgreSQL: forced here
+    for a small file, a re-import still sees every row unchanged and a correction as such."""
+    from fupin.exchange import bulk
+
+    monkeypatch.setattr(bulk, "COPY_KEYS", 0)
+    rows, path = loaded
+    again = run(path)
+    assert again.totals()["households"]["unchanged"] == 2 and again.totals()["members"]["unchanged"] == 5
+    assert again.totals()["years"]["unchanged"] == 2
+    fixed = [dict(r) for r in rows]
+    fixed[4]["姓名"] = "王二"
+    result = run(write_csv(tmp_path / "fixed.csv", fixed))
+    assert result.totals()["members"]["updated"] == 1 and result.totals()["members"]["unchanged"] == 4

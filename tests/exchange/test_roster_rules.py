@@ -372,9 +372,12 @@ def test_a_load_writes_status_events_change_rows_and_its_batch(regions, tmp_path
     assert (batch.status, batch.households_created) == ("loaded", 1)
     assert batch.region.code == "430405014201"  # the common region of its households: who may see it
     changes = ObjectChange.objects.filter(batch_id=result.batch_id)
-    assert changes.count() == 1 + 2 + 1  # household, two members, the year
-    member_row = changes.filter(content_type__model="member").first()
-    assert member_row.related_id == h.pk and "********" in member_row.after["id_number"]
+    # A new household is logged once, its members and year nested in its snapshot (decision 0003).
+    created = changes.get()
+    assert (created.action, created.content_type.model, created.related_id) == ("create", "household", h.pk)
+    assert len(created.after["members"]) == 2 and len(created.after["years"]) == 1
+    assert all("********" in m["id_number"] for m in created.after["members"])
+    assert created.after["status"] == "exited" and created.after["years"][0]["year"] == 2019
 
 
 def test_dry_run_changes_nothing_and_says_what_would_happen(regions, tmp_path):

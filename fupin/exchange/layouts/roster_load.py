@@ -156,6 +156,14 @@ def _diff(new: pl.DataFrame, old: pl.DataFrame, fields: list[str], key: str = "i
     return joined.with_columns(changed), fields
 
 
+def _lookup(frame: pl.DataFrame, table: pl.DataFrame, on: list[str], value: str) -> pl.Series:
+    """`table[value]` for each row of `frame` by the unique key `on` (null where absent)."""
+    found = frame.select(on).join(table.select([*on, value]), on=on, how="left", maintain_order="left")
+    if found.height != frame.height:  # the key is unique in the registry and in a valid file
+        raise ValueError(f"duplicate key {on} in lookup")
+    return found[value]
+
+
 def _log_rows(rows: pl.DataFrame, fields: list[str], repr_col: str, related_col: str) -> list:
     out = []
     for rec in rows.iter_rows(named=True):
@@ -175,6 +183,11 @@ class RosterLoader:
         self.plan = RosterPlan()
         self.late: list = []
         self._accounts: Any = None
+        # New households are logged once each, with their members and year nested
+        # (docs/decisions/0003): their frames wait here until all three are written.
+        self._new_households: pl.DataFrame | None = None
+        self._new_members: pl.DataFrame | None = None
+        self._new_years: pl.DataFrame | None = None
         self.now = log.now
         self.today = ctx.today
 
@@ -210,6 +223,7 @@ class RosterLoader:
             # Members, years and events reference households through deferred foreign keys, so the
             # households can go in last, once the worker has encrypted their bank accounts.
             self._accounts = encrypt_later(values["bank_account"].to_list()) if self.write else None
+            self._new_households = values
             self.late.append((self._insert_households, (values,)))
             self.late.append((self._status_events_new, (values,)))
         # Matched households: changed fields only.
@@ -232,9 +246,20 @@ class RosterLoader:
             pl.lit(self.now).dt.replace_time_zone(None).alias("updated"),
         )
         bulk.insert(Household._meta.db_table, frame, progress=self.advance)
-        self.log.add_created(
-            Household, values, repr_=values["code"], related_model=Household, related_id=values["id"], money=set()
+
+    def _log_new_households(self) -> None:
+        if self._new_households is None:
+            return
+        self.log.add_households_created(
+            self._new_households,
+            self._new_members,
+            self._new_years,
+            household_model=Household,
+            member_model=Member,
+            year_model=HouseholdYear,
+            year_money=MONEY | {"irrigated_land", "forest_land", "road_distance"},
         )
+        self._new_members = self._new_years = None
 
     def _status_events_new(self, values: pl.DataFrame) -> None:
         reg = values.filter(pl.col("registered"))
@@ -344,16 +369,22 @@ class RosterLoader:
 
     def members(self, hh_ids: pl.DataFrame) -> None:
         present = self.data.present
-        file_m = self.data.members.join(hh_ids.rename({"id": "household_id"}), on="code")
         db_m = self.matched.members
-        keyed = file_m.join(
-            db_m.select("id", "household_id", "id_number"), on=["household_id", "id_number"], how="left"
+        # Joins on the key columns only, their results added as columns: a million person rows
+        # are never copied just to gain a column, and a partition that is everything is not
+        # copied either (an unchanged re-import matches every person).
+        file_m = self.data.members
+        self.data.members = self.data.members.clear()
+        file_m = file_m.with_columns(_lookup(file_m, hh_ids.rename({"id": "household_id"}), ["code"], "household_id"))
+        if file_m["household_id"].null_count():
+            file_m = file_m.filter(pl.col("household_id").is_not_null())
+        keyed = file_m.with_columns(
+            _lookup(file_m, db_m.select("id", "household_id", "id_number"), ["household_id", "id_number"], "id")
         )
         del file_m
-        # The file's person rows live on only as the new and the matched partitions.
-        self.data.members = self.data.members.clear()
-        new = keyed.filter(pl.col("id").is_null())
-        old = keyed.filter(pl.col("id").is_not_null())
+        n_new = keyed["id"].null_count()
+        new = keyed.filter(pl.col("id").is_null()) if n_new else keyed.clear()
+        old = keyed if not n_new else keyed.filter(pl.col("id").is_not_null())
         del keyed
         gone = db_m.join(
             pl.concat([new.select("household_id", "id_number"), old.select("household_id", "id_number")]),
@@ -442,13 +473,17 @@ class RosterLoader:
             pl.lit(self.now).dt.replace_time_zone(None).alias("updated"),
         )
         bulk.insert(Member._meta.db_table, frame, progress=self.advance)
+        del frame
+        # Members joining a registered household get their own creation row; those of a new
+        # household are logged inside its creation row.
+        if matched_hh:
+            joined = pl.col("household_id").is_in(list(matched_hh))
+            own, self._new_members = values.filter(joined), values.filter(~joined)
+        else:  # a first import: no copy of a million rows to split off nothing
+            own, self._new_members = values.clear(), values
+        del values
         self.log.add_created(
-            Member,
-            values,
-            repr_=values["name"],
-            related_model=Household,
-            related_id=values["household_id"],
-            money=set(),
+            Member, own, repr_=own["name"], related_model=Household, related_id=own["household_id"], money=set()
         )
 
     # -- yearly facts ----------------------------------------------------------------------
@@ -528,9 +563,14 @@ class RosterLoader:
             pl.lit(self.now).dt.replace_time_zone(None).alias("updated"),
         )
         bulk.insert(HouseholdYear._meta.db_table, frame, money=money, progress=self.advance)
-        repr_ = values.select(pl.format("{} {}", "code", "year")).to_series()
+        del frame
+        fresh = self._new_households["id"] if self._new_households is not None else pl.Series("id", [], pl.Int64)
+        mine = pl.col("household_id").is_in(fresh.implode())
+        own = values.filter(~mine)
+        self._new_years = values.filter(mine).drop("code")
+        repr_ = own.select(pl.format("{} {}", "code", "year")).to_series()
         self.log.add_created(
-            HouseholdYear, values, repr_=repr_, related_model=Household, related_id=values["household_id"], money=money
+            HouseholdYear, own, repr_=repr_, related_model=Household, related_id=own["household_id"], money=money
         )
 
     def _update_years(self, changed: pl.DataFrame, fields: list[str]) -> None:
@@ -565,7 +605,7 @@ class RosterLoader:
                 p = self.plan
                 total = p.households.created + p.members.created + p.years.created
                 self.ctx.progress.start(total, _("写入数据库"))
-            for func, args in [*self.plan.writes, *self.late]:
+            for func, args in [*self.plan.writes, (self._log_new_households, ()), *self.late]:
                 func(*args)
         return self.plan
 

@@ -152,7 +152,13 @@ class RosterReader:
         )
         raw = raw.with_columns(self.table.frame[first].cast(pl.String).alias("__first"))
         summary = summary | pl.col("__first").str.replace_all(r"\s", "").str.contains(SUMMARY)
-        raw = raw.filter(~empty & ~summary.fill_null(False)).drop("__first")
+        keep = raw.select((~empty & ~summary.fill_null(False)).alias("keep")).to_series()
+        raw = raw.drop("__first")
+        # The columns used live on in `raw`: let the sheet's other columns go, and copy the
+        # rows only when some are dropped (a filter copies every column of a million rows).
+        self.table.frame = self.table.frame.clear()
+        if not keep.all():
+            raw = raw.filter(keep)
         skipped = total - raw.height
         if raw.height == 0:
             self.issues.add(Issue("file", _("表头下没有任何数据行"), self.sheet, self.table.header_row))

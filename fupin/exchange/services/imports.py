@@ -177,6 +177,8 @@ def import_file(
         )
         return result
     result.tables = tables
+    # The tables are slices of the grids: the grids themselves are not needed any more.
+    del grids
     regions = RegionIndex()
     ictx = ImportContext(
         issues=issues,
@@ -201,8 +203,7 @@ def import_file(
         result.sheets.append(sheet)
     if not prepared and not issues.error_count:
         issues.add(Issue("header", _("文件中没有可导入的工作表"), result.file_name))
-    # The grids are not needed to load (the report re-reads the file): free them now.
-    del grids
+    # The sheets are not needed to load (the report re-reads the file): free them now.
     for table in tables:
         table.frame = table.frame.clear()
     if issues.fatal or not prepared:
