@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from fupin.accounts.scoping import scope_paths
 from fupin.monitoring.choices import AlertSource, AlertStatus, EliminationMethod, ObjectStatus, ObjectType, RiskKind
-from fupin.monitoring.models import Alert, MonitoringObject, MonitoringPolicy, Risk
-from fupin.monitoring.policy import monitoring_policies_for_regions
+from fupin.monitoring.models import Alert, MonitoringObject, Risk
+from fupin.monitoring.policy import procedure_days_within
 from fupin.monitoring.selectors import head_name
 from fupin.regions.models import Region
 
@@ -28,28 +28,27 @@ def age_bands(days: int) -> tuple[tuple[int, int | None], ...]:
     return (*[(lo, hi) for lo, hi in bands if hi is not None and lo <= hi], (days + 1, None))
 
 
-def procedure_days(*, user: Any, year: int) -> list[int]:
-    """The distinct procedure limits (days) the policy sets over the user's scope in `year`:
-    resolved at the scope's roots and at every region inside it that has a version of its own."""
+def procedure_days(*, user: Any, year: int, perm: str = "monitoring.view_monitoringobject") -> list[int]:
+    """The distinct procedure limits (days) the policy sets over the user's scope for `perm`
+    in `year`."""
     if getattr(user, "is_superuser", False) and user.is_active:
         roots = list(Region.objects.get_root_nodes())
     else:
-        roots = list(Region.objects.filter(path__in=scope_paths(user, "monitoring.view_monitoringobject")))
-    if not roots:
-        return []
-    codes = {c for c in MonitoringPolicy.objects.current().values_list("region_id", flat=True) if c}
-    within = Q(pk__in=[])
-    for r in roots:
-        within |= Q(path__startswith=r.path)
-    inner = list(Region.objects.filter(within, code__in=codes)) if codes else []
-    chosen = monitoring_policies_for_regions(regions=[*roots, *inner], year=year)
-    return sorted({p.procedure_days for p in chosen.values() if p is not None})
+        roots = list(Region.objects.filter(path__in=scope_paths(user, perm)))
+    return procedure_days_within(roots=roots, year=year)
 
 
 def _labelled(choices: Any, counts: dict[str, int]) -> list[dict[str, Any]]:
     total = max(counts.values(), default=0) or 1
-    return [{"code": c.value, "label": c.label, "n": counts.get(c.value, 0),
-             "pct": round(100 * counts.get(c.value, 0) / total)} for c in choices]
+    return [
+        {
+            "code": c.value,
+            "label": c.label,
+            "n": counts.get(c.value, 0),
+            "pct": round(100 * counts.get(c.value, 0) / total),
+        }
+        for c in choices
+    ]
 
 
 def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
@@ -60,8 +59,12 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
     risks = Risk.objects.for_user(user, "view").filter(monitoring_object__status=ObjectStatus.MONITORED)
     by_risk = dict(risks.values_list("kind").annotate(n=Count("id")).order_by())
     year_start = dt.date(today.year, 1, 1)
-    eliminated = dict(objects.filter(status=ObjectStatus.ELIMINATED, eliminated_on__gte=year_start)
-                      .values_list("elimination_method").annotate(n=Count("id")).order_by())
+    eliminated = dict(
+        objects.filter(status=ObjectStatus.ELIMINATED, eliminated_on__gte=year_start)
+        .values_list("elimination_method")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     alerts = Alert.objects.for_user(user, "view")
     open_alerts = alerts.filter(status=AlertStatus.OPEN)
     limits = procedure_days(user=user, year=today.year)
@@ -72,11 +75,18 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         if high is not None:
             q &= Q(created__date__gte=today - dt.timedelta(days=high))
         bands[f"b{low}"] = Count("id", filter=q)
-    band_counts = open_alerts.aggregate(**bands, overdue=Count("id", filter=Q(deadline__lt=today)),
-                                        unmatched=Count("id", filter=Q(household__isnull=True)))
+    band_counts = open_alerts.aggregate(
+        **bands,
+        overdue=Count("id", filter=Q(deadline__lt=today)),
+        unmatched=Count("id", filter=Q(household__isnull=True)),
+    )
     by_source = dict(open_alerts.values_list("source").annotate(n=Count("id")).order_by())
-    overdue = list(open_alerts.filter(deadline__lt=today).select_related("region", "household")
-                   .annotate(head_name=head_name()).order_by("deadline", "id")[:20])
+    overdue = list(
+        open_alerts.filter(deadline__lt=today)
+        .select_related("region", "household")
+        .annotate(head_name=head_name())
+        .order_by("deadline", "id")[:20]
+    )
     for a in overdue:
         a.days_over = (today - a.deadline).days
     band_max = max([band_counts[f"b{low}"] for low, _high in bands_of], default=0) or 1
@@ -90,8 +100,15 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         "pending_elimination": monitored.exclude(proposed_method="").count(),
         "open_alerts": sum(by_source.values()),
         "by_source": _labelled(AlertSource, by_source),
-        "age_bands": [{"low": low, "high": high, "n": band_counts[f"b{low}"],
-                       "pct": round(100 * band_counts[f"b{low}"] / band_max)} for low, high in bands_of],
+        "age_bands": [
+            {
+                "low": low,
+                "high": high,
+                "n": band_counts[f"b{low}"],
+                "pct": round(100 * band_counts[f"b{low}"] / band_max),
+            }
+            for low, high in bands_of
+        ],
         "procedure_days": limits,
         "overdue_count": band_counts["overdue"],
         "unmatched": band_counts["unmatched"],

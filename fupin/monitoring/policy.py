@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fupin.core.errors import ApplicationError
 from fupin.identification.models import PolicyVersion
 from fupin.identification.selectors import policies_for_regions, policy_for
 from fupin.monitoring.models import MonitoringPolicy
+from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
 
 
@@ -31,8 +33,9 @@ def _choose(candidates: list[MonitoringPolicy], codes: list[str], year: int) -> 
         return None
     national = len(codes) + 1
     # Most specific region, then the latest year_from, then the latest row.
-    return min(usable, key=lambda p: (rank.get(p.region_id, national) if p.region_id else national,
-                                      -p.year_from, -p.pk))
+    return min(
+        usable, key=lambda p: (rank.get(p.region_id, national) if p.region_id else national, -p.year_from, -p.pk)
+    )
 
 
 def _codes(region: Region, by_path: dict[str, str]) -> list[str]:
@@ -64,6 +67,47 @@ def monitoring_policies_for_regions(
             if chosen[r.pk] is None:
                 raise _missing(year, r)
     return chosen
+
+
+def procedure_days_within(*, roots: Iterable[Region], year: int) -> list[int]:
+    """The distinct procedure limits (days) in force in `year` over the villages under `roots`.
+
+    Resolved at the roots and at every region below them with a version of its own (the
+    anchors): a village follows its nearest anchor, so an anchor's limit counts only when some
+    village has it as its nearest one (a province whose every village lies in a district with
+    its own version does not add the national limit). One query per anchor, whatever the
+    number of villages."""
+    roots = list(roots)
+    if not roots:
+        return []
+    codes = {c for c in MonitoringPolicy.objects.current().values_list("region_id", flat=True) if c}
+    within = Q(pk__in=[])
+    for r in roots:
+        within |= Q(path__startswith=r.path)
+    inner = list(Region.objects.filter(within, code__in=codes)) if codes else []
+    anchors = list({r.pk: r for r in [*roots, *inner]}.values())
+    chosen = monitoring_policies_for_regions(regions=anchors, year=year)
+    found: set[int] = set()
+    for a in anchors:
+        policy = chosen[a.pk]
+        if policy is None or policy.procedure_days in found:
+            continue
+        villages = Region.objects.filter(path__startswith=a.path, level__gte=RegionLevel.VILLAGE)
+        for b in anchors:
+            if b.path != a.path and b.path.startswith(a.path):
+                villages = villages.exclude(path__startswith=b.path)
+        if villages.exists():
+            found.add(policy.procedure_days)
+    if not found:  # a tree without villages yet: the anchors' own limits
+        found = {p.procedure_days for p in chosen.values() if p is not None}
+    return sorted(found)
+
+
+def procedure_days_of(*, region: Region, year: int) -> list[int]:
+    """The procedure limit that applies to `region` in `year`, as a list like the one above
+    (empty when no version applies)."""
+    chosen = monitoring_policies_for_regions(regions=[region], year=year)[region.pk]
+    return [chosen.procedure_days] if chosen is not None else []
 
 
 @dataclass(frozen=True)

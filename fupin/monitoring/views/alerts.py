@@ -14,8 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 from fupin.assistance.models import Visit
 from fupin.monitoring import selectors
 from fupin.monitoring.choices import AlertStatus, ListKind, ProcedureStep
+from fupin.monitoring.dashboard import procedure_days
 from fupin.monitoring.forms import AlertFilterForm, AlertMatchForm, AlertReportForm, AlertStepForm, find_household
 from fupin.monitoring.models import Alert
+from fupin.monitoring.policy import procedure_days_of
 from fupin.monitoring.screening.lists import evidence_summary
 from fupin.monitoring.services.alerts import alert_match, alert_report
 from fupin.monitoring.services.procedure import STEP_PERMS, alert_step
@@ -37,10 +39,17 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     overdue = {a.pk for a in page.object_list if a.status == AlertStatus.OPEN and a.deadline < today}
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "monitoring/alert_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "overdue": overdue,
-        "can_add": can_any(request.user, "monitoring.add_alert"),
-    })
+    return render(
+        request,
+        "monitoring/alert_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "overdue": overdue,
+            "can_add": can_any(request.user, "monitoring.add_alert"),
+        },
+    )
 
 
 @login_required
@@ -56,9 +65,17 @@ def alert_create(request: HttpRequest) -> HttpResponse:
             form.add_error("household", _("户编号 {code} 不存在或不在您的范围内").format(code=code))
         else:
             visit = next((v for v in visits if v.pk == d["visit"]), None)
-            alert = run_service(form, lambda: alert_report(
-                ctx=form_context(request), household=household, source=d["source"], description=d["description"],
-                risk_hint=d["risk_hint"], visit=visit))
+            alert = run_service(
+                form,
+                lambda: alert_report(
+                    ctx=form_context(request),
+                    household=household,
+                    source=d["source"],
+                    description=d["description"],
+                    risk_hint=d["risk_hint"],
+                    visit=visit,
+                ),
+            )
             if alert is not None and alert.attached_to_id:
                 message = _("该户已有在办预警 #{pk}，本次登记已并入该预警，识别程序须在 {d} 前完成")
                 messages.success(request, message.format(pk=alert.attached_to_id, d=alert.deadline))
@@ -66,7 +83,14 @@ def alert_create(request: HttpRequest) -> HttpResponse:
             if alert is not None:
                 messages.success(request, _("已登记风险预警，须在 {d} 前完成识别程序").format(d=alert.deadline))
                 return redirect("monitoring:alert_detail", pk=alert.pk)
-    return render(request, "monitoring/alert_form.html", {"form": form, "household": household})
+    # The limit is policy data: the household's own, or the ones in force where the user may report.
+    year = timezone.localdate().year
+    days = (
+        procedure_days_of(region=household.region, year=year)
+        if household is not None
+        else procedure_days(user=request.user, year=year, perm="monitoring.add_alert")
+    )
+    return render(request, "monitoring/alert_form.html", {"form": form, "household": household, "procedure_days": days})
 
 
 def _get(request: HttpRequest, pk: int, action: str = "view") -> Alert:
@@ -90,20 +114,26 @@ def _evidence(a: Alert, sensitive: bool) -> str:
     return evidence_summary(a.evidence) if a.evidence else ""
 
 
-def _detail_context(request: HttpRequest, a: Alert, *, step_form: AlertStepForm | None = None,
-                    match_form: AlertMatchForm | None = None) -> dict:
+def _detail_context(
+    request: HttpRequest, a: Alert, *, step_form: AlertStepForm | None = None, match_form: AlertMatchForm | None = None
+) -> dict:
     user = request.user
     sensitive = user_can(user, SENSITIVE, a.region)
     evidence = _evidence(a, sensitive)
     signals = list(selectors.alert_signals(user=user, alert=a))
     for s in signals:
         s.summary = _evidence(s, sensitive)
-    can_step = bool(a.status == AlertStatus.OPEN and a.household_id and a.next_step
-                    and user_can(user, STEP_PERMS[ProcedureStep(a.next_step)], a.region))
+    can_step = bool(
+        a.status == AlertStatus.OPEN
+        and a.household_id
+        and a.next_step
+        and user_can(user, STEP_PERMS[ProcedureStep(a.next_step)], a.region)
+    )
     if can_step and step_form is None:
         step_form = AlertStepForm(initial={"step": a.next_step, "on": timezone.localdate()})
-    can_match = a.household_id is None and a.status == AlertStatus.OPEN and user_can(user, "monitoring.change_alert",
-                                                                                      a.region)
+    can_match = (
+        a.household_id is None and a.status == AlertStatus.OPEN and user_can(user, "monitoring.change_alert", a.region)
+    )
     today = timezone.localdate()
     return {
         "a": a,
@@ -129,13 +159,17 @@ def alert_match_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         household = find_household(request.user, form.cleaned_data["household"])
         if household is None:
-            form.add_error("household", _("户编号 {code} 不存在或不在您的范围内").format(
-                code=form.cleaned_data["household"]))
-        elif matched := run_service(form, lambda: alert_match(ctx=form_context(request), alert=a,
-                                                                  household=household)):
+            form.add_error(
+                "household", _("户编号 {code} 不存在或不在您的范围内").format(code=form.cleaned_data["household"])
+            )
+        elif matched := run_service(form, lambda: alert_match(ctx=form_context(request), alert=a, household=household)):
             if matched.attached_to_id:
-                messages.success(request, _("已对应到户 {code}；该户已有在办预警 #{pk}，本申报已并入该预警").format(
-                    code=household.code, pk=matched.attached_to_id))
+                messages.success(
+                    request,
+                    _("已对应到户 {code}；该户已有在办预警 #{pk}，本申报已并入该预警").format(
+                        code=household.code, pk=matched.attached_to_id
+                    ),
+                )
                 return redirect("monitoring:alert_detail", pk=matched.attached_to_id)
             messages.success(request, _("已对应到户 {code}").format(code=household.code))
             return redirect("monitoring:alert_detail", pk=a.pk)
@@ -149,11 +183,23 @@ def alert_step_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = AlertStepForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        done = run_service(form, lambda: alert_step(
-            ctx=form_context(request), alert=a, step=d["step"], decision=d["decision"], on=d["on"],
-            comment=d["comment"], notice_starts=d["notice_starts"], notice_ends=d["notice_ends"],
-            object_type=d["object_type"], risks=form.risk_entries(), votes_for=d["votes_for"],
-            votes_against=d["votes_against"]))
+        done = run_service(
+            form,
+            lambda: alert_step(
+                ctx=form_context(request),
+                alert=a,
+                step=d["step"],
+                decision=d["decision"],
+                on=d["on"],
+                comment=d["comment"],
+                notice_starts=d["notice_starts"],
+                notice_ends=d["notice_ends"],
+                object_type=d["object_type"],
+                risks=form.risk_entries(),
+                votes_for=d["votes_for"],
+                votes_against=d["votes_against"],
+            ),
+        )
         if done is not None:
             messages.success(request, _("已办理“{step}”").format(step=ProcedureStep(d["step"]).label))
             return redirect("monitoring:alert_detail", pk=a.pk)
@@ -170,6 +216,15 @@ def alert_notice(request: HttpRequest, pk: int) -> HttpResponse:
     a = _get(request, pk)
     if a.household is None:
         raise Http404
-    return render(request, "monitoring/notice.html", notice_context(
-        title=_("防返贫监测对象识别公示"), households=[a.household], starts=a.notice_starts, ends=a.notice_ends,
-        category=_("拟纳入防返贫监测对象"), region=a.household.region))
+    return render(
+        request,
+        "monitoring/notice.html",
+        notice_context(
+            title=_("防返贫监测对象识别公示"),
+            households=[a.household],
+            starts=a.notice_starts,
+            ends=a.notice_ends,
+            category=_("拟纳入防返贫监测对象"),
+            region=a.household.region,
+        ),
+    )

@@ -6,14 +6,17 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fupin.core.changelog import Context
 from fupin.core.choices import ChangeSource
 from fupin.monitoring.forms import PublicReportForm
+from fupin.monitoring.policy import procedure_days_of, procedure_days_within
 from fupin.monitoring.services.alerts import alert_self_report
 from fupin.monitoring.views.common import run_service
+from fupin.regions.models import Region
 
 # At most this many reports per address and window: enough for a family, not for a flood.
 RATE_LIMIT = 5
@@ -50,13 +53,29 @@ def report(request: HttpRequest) -> HttpResponse:
             # A bot filled the hidden field: answer as if accepted, keep nothing.
             return redirect("monitoring:report_done")
         ctx = Context(actor=None, source=ChangeSource.FORM, reason=_("农户自主申报（网上）"))
-        alert = run_service(form, lambda: alert_self_report(ctx=ctx, village=d["village"], name=d["name"],
-                                                            phone=d["phone"], description=d["description"]))
+        alert = run_service(
+            form,
+            lambda: alert_self_report(
+                ctx=ctx, village=d["village"], name=d["name"], phone=d["phone"], description=d["description"]
+            ),
+        )
         if alert is not None:
             _count(request)
             return redirect("monitoring:report_done")
     status = 429 if request.method == "POST" and limited else 200
-    return render(request, "monitoring/report_form.html", {"form": form}, status=status)
+    return render(
+        request, "monitoring/report_form.html", {"form": form, "procedure_days": _procedure_days(form)}, status=status
+    )
+
+
+def _procedure_days(form: PublicReportForm) -> list[int]:
+    """The limit the page promises: the chosen village's once one is chosen, otherwise every
+    limit in force over the villages the form offers (the page names a number only if one)."""
+    year = timezone.localdate().year
+    village = getattr(form, "cleaned_data", {}).get("village")
+    if isinstance(village, Region):
+        return procedure_days_of(region=village, year=year)
+    return procedure_days_within(roots=Region.objects.get_root_nodes(), year=year)
 
 
 def report_done(request: HttpRequest) -> HttpResponse:
