@@ -176,6 +176,8 @@ class Measure(models.Model):
             models.Index(fields=["household", "year"]),
             models.Index(fields=["year", "item"]),
             models.Index(fields=["year", "category"]),
+            # Covers the indicators' reads of a year's measures (fupin.reports): index only.
+            models.Index(fields=["year", "item", "household", "beneficiary", "amount"]),
         ]
 
     def __str__(self) -> str:

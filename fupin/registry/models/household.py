@@ -72,7 +72,12 @@ class Household(models.Model):
                 condition=Q(registered=True) | Q(status=""), name="household_status_needs_registration"
             ),
         ]
-        indexes = [models.Index(fields=["region", "status"])]
+        indexes = [
+            # (region, status) widened to cover the indicators' household pass (fupin.reports).
+            models.Index(
+                fields=["region", "status", "registered", "identified_year", "closed_on", "exit_year", "attribute"]
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code

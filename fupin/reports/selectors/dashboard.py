@@ -22,7 +22,7 @@ from fupin.registry.choices import Cause, PovertyStatus
 from fupin.registry.models import Household
 from fupin.reports.cache import cached
 from fupin.reports.scope import Scope, resolve_scope, user_scope
-from fupin.reports.selectors.indicators import compute, household_counts, person_counts, yuan
+from fupin.reports.selectors.indicators import compute, household_counts, person_counts, report_session, yuan
 from fupin.reports.selectors.periods import household_in_year_q
 from fupin.reports.selectors.visits import as_of_for, overdue_or_none
 
@@ -55,8 +55,9 @@ def build(scope: Scope, year: int) -> dict[str, Any]:
     focus, children = _children(scope)
     regions = Region.objects.in_bulk(scope.region_ids) if not scope.everything else Region.objects.in_bulk()
     child_of = _child_of(children, focus)
-    hh_rows = household_counts(scope, year)
-    pp_rows = person_counts(scope, year)
+    with report_session():
+        hh_rows = household_counts(scope, year)
+        pp_rows = person_counts(scope, year)
     as_of = as_of_for(year)
     late = overdue_or_none(scope.filter(Household.objects.filter(household_in_year_q(year))), as_of)
     overdue_rows = list(late.values("region_id").annotate(n=Count("pk")).order_by()) if late is not None else []

@@ -1,6 +1,9 @@
 """The leaders' figures (issue 6 §1): exact counts from the raw rows in a handful of
-set-based aggregates — one GROUP BY over households, one over members, two over measures
-and three small ones over the organisation — never a loop over households.
+set-based aggregates — one GROUP BY over households, one over members, three over the
+year's measures (persons covered, amounts, personal beneficiaries), two over the items of
+houses and credit, and three small ones over the organisation — never a loop over
+households. Covering indexes on households, members and measures keep SQLite on the
+indexes alone (docs/benchmarks.md, "Reports (issue 6)").
 
 Per-region rows (`household_counts`, `person_counts`) are what the dashboard rolls up for
 its drill-down; `indicators()` sums the same rows, so a card and its chart always agree.
@@ -10,10 +13,12 @@ The rules for "counts in year Y" are in `periods.py` and docs/indicators.md.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from fupin.assistance.choices import MeasureCategory, MeasureKind, MeasureStatus
@@ -67,11 +72,13 @@ def active_pairing_at(on) -> Q:
 
 def household_counts(scope: Scope, year: int) -> list[dict[str, Any]]:
     """Per region id: households of each group, and those paired at the end of the year."""
-    paired = Pairing.objects.filter(active_pairing_at(year_end(year)), household=OuterRef("pk"))
+    # `IN (subquery)` rather than a correlated EXISTS: PostgreSQL hashes the paired
+    # households once instead of probing the pairings per household.
+    paired = Pairing.objects.filter(active_pairing_at(year_end(year))).values("household_id")
     annotations: dict[str, Any] = {
         g: (Count("pk", filter=q) if q else Count("pk")) for g, q in status_groups(year).items()
     }
-    annotations["paired"] = Count("pk", filter=Q(Exists(paired)))
+    annotations["paired"] = Count("pk", filter=Q(pk__in=paired))
     qs = scope.filter(Household.objects.filter(household_in_year_q(year)))
     return list(qs.values("region_id").annotate(**annotations).order_by())
 
@@ -93,73 +100,95 @@ def person_counts(scope: Scope, year: int) -> list[dict[str, Any]]:
     return [{"region_id": r["household__region_id"], **r} for r in rows]
 
 
+def _in_scope(scope: Scope, column: str) -> tuple[str, list]:
+    """SQL restricting `column` (a household id) to the scope's households, and its parameters."""
+    if scope.everything:
+        return "", []
+    ids = scope.region_ids or [0]
+    hh = connection.ops.quote_name(Household._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    return f" AND {column} IN (SELECT id FROM {hh} WHERE region_id IN ({marks}))", list(ids)  # noqa: S608
+
+
+def _cents(value) -> Decimal:
+    """Yuan from a sum of cents (summed as whole numbers: exact on SQLite too)."""
+    return (Decimal(int(value or 0)) / 100).quantize(CENT)
+
+
 def measure_items(scope: Scope, year: int) -> list[dict[str, Any]]:
     """Per measure item of the year: households, persons covered and amount.
 
-    A measure with a beneficiary covers that member; one without covers every member of
-    the household active in the year. Persons are distinct members per item."""
-    measures = scope.filter(Measure.objects.filter(year=year), "household__region_id")
-    rows = {
-        r["item_id"]: {**r, "persons": 0}
-        for r in measures.values("item_id")
-        .annotate(households=Count("household_id", distinct=True), amount=Sum("amount"), count=Count("pk"))
-        .order_by()
-    }
-    for item_id, persons in covered_persons(scope, year).items():
+    The year's measures are first reduced to one row per (item, household) — whether one
+    of them is household-level (no beneficiary) —, then joined once to the number of
+    active members per household: a household-level measure covers every member of the
+    household active in the year, and a member belongs to one household, so summing those
+    numbers over the distinct pairs counts distinct persons. Beneficiaries of personal
+    measures are added by `personal_covered` (only where the household has no
+    household-level measure of the item, else they are counted already)."""
+    q = connection.ops.quote_name
+    ms, mb = q(Measure._meta.db_table), q(Member._meta.db_table)
+    scoped, params = _in_scope(scope, "household_id")
+    # Table names from model metadata and placeholders only: no input reaches the SQL text.
+    sql = (
+        "SELECT x.item_id, COUNT(*), SUM(CASE WHEN x.whole > 0 THEN pm.n ELSE 0 END)"  # noqa: S608
+        " FROM (SELECT item_id, household_id, COUNT(*) - COUNT(beneficiary_id) AS whole"
+        f" FROM {ms} WHERE year = %s{scoped} GROUP BY item_id, household_id) x"
+        f" LEFT JOIN (SELECT m.household_id AS hid, COUNT(*) AS n FROM {mb} m WHERE {member_active_sql('m')}"
+        f"{_in_scope(scope, 'm.household_id')[0]} GROUP BY m.household_id) pm ON pm.hid = x.household_id"
+        " GROUP BY x.item_id"
+    )
+    # Amounts apart, in whole cents (exact on SQLite too): in the pairs above they would
+    # make every one of the hundreds of thousands of groups carry a wide sum.
+    amounts = (
+        f"SELECT item_id, SUM(CAST(ROUND(amount * 100) AS BIGINT)) FROM {ms}"  # noqa: S608
+        f" WHERE year = %s{scoped} GROUP BY item_id"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [year, *params, *member_active_params(year), *params])
+        rows = {
+            item_id: {"item_id": item_id, "households": households, "amount": _cents(0), "persons": int(n or 0)}
+            for item_id, households, n in cur.fetchall()
+        }
+        cur.execute(amounts, [year, *params])
+        for item_id, cents in cur.fetchall():
+            rows[item_id]["amount"] = _cents(cents)
+    for item_id, persons in personal_covered(scope, year).items():
         if item_id in rows:
-            rows[item_id]["persons"] = persons
+            rows[item_id]["persons"] += persons
     return list(rows.values())
 
 
-def covered_persons(scope: Scope, year: int) -> dict[int, int]:
-    """Distinct persons covered per item: for household-level measures, the active members of
-    each distinct (item, household) pair — a member belongs to one household, so a plain
-    COUNT is already distinct —, plus the beneficiaries of personal measures whose household
-    has no household-level measure of the same item (they are counted there already)."""
+def personal_covered(scope: Scope, year: int) -> dict[int, int]:
+    """Distinct active beneficiaries of personal measures per item, leaving out households
+    with a household-level measure of the same item (their members are counted there)."""
     q = connection.ops.quote_name
-    ms, mb, hh = (q(m._meta.db_table) for m in (Measure, Member, Household))
-    join, where, params = "", "", []
-    if not scope.everything:
-        ids = scope.region_ids or [0]
-        join = f" JOIN {hh} h ON h.id = ms.household_id"
-        where = f" AND h.region_id IN ({', '.join(['%s'] * len(ids))})"
-        params = list(ids)
-    active_m, active_b = member_active_sql("m"), member_active_sql("b")
-    # Table names from model metadata and placeholders only: no input reaches the SQL text.
-    household_level = (
-        f"WITH hm AS (SELECT DISTINCT ms.item_id, ms.household_id FROM {ms} ms{join}"  # noqa: S608
-        f" WHERE ms.year = %s AND ms.beneficiary_id IS NULL{where})"
-        f" SELECT hm.item_id, COUNT(*) FROM hm JOIN {mb} m ON m.household_id = hm.household_id"
-        f" WHERE {active_m} GROUP BY hm.item_id"
-    )
-    personal = (
+    ms, mb = q(Measure._meta.db_table), q(Member._meta.db_table)
+    scoped, params = _in_scope(scope, "ms.household_id")
+    sql = (
         f"SELECT ms.item_id, COUNT(DISTINCT ms.beneficiary_id) FROM {ms} ms"  # noqa: S608
-        f" JOIN {mb} b ON b.id = ms.beneficiary_id{join}"
-        f" WHERE ms.year = %s AND {active_b}{where} AND NOT EXISTS (SELECT 1 FROM {ms} m2"
-        f" WHERE m2.household_id = ms.household_id AND m2.item_id = ms.item_id AND m2.year = ms.year"
-        f" AND m2.beneficiary_id IS NULL) GROUP BY ms.item_id"
+        f" JOIN {mb} b ON b.id = ms.beneficiary_id"
+        f" WHERE ms.year = %s AND ms.beneficiary_id IS NOT NULL{scoped} AND {member_active_sql('b')}"
+        f" AND NOT EXISTS (SELECT 1 FROM {ms} m2 WHERE m2.year = ms.year AND m2.item_id = ms.item_id"
+        " AND m2.household_id = ms.household_id AND m2.beneficiary_id IS NULL) GROUP BY ms.item_id"
     )
-    counts: dict[int, int] = defaultdict(int)
     with connection.cursor() as cur:
-        cur.execute(household_level, [year, *params, *member_active_params(year)])
-        for item_id, n in cur.fetchall():
-            counts[item_id] += n
-        cur.execute(personal, [year, *member_active_params(year), *params])
-        for item_id, n in cur.fetchall():
-            counts[item_id] += n
-    return dict(counts)
+        cur.execute(sql, [year, *params, *member_active_params(year)])
+        return dict(cur.fetchall())
 
 
-def measure_facts(scope: Scope, year: int) -> dict[str, Any]:
+def measure_facts(scope: Scope, year: int, catalogue: dict[int, MeasureItem]) -> dict[str, Any]:
     """Houses renovated (a 危房改造 measure done in the year: completed on a date of the
-    year, or of the year's plan when no completion date was recorded) and microcredit."""
+    year, or of the year's plan when no completion date was recorded) and microcredit.
+    The items are picked from the catalogue first, so both read only their items' rows."""
+    housing = [pk for pk, i in catalogue.items() if i.kind == MeasureKind.HOUSING]
+    credit_items = [pk for pk, i in catalogue.items() if i.kind == MeasureKind.MICROCREDIT]
     measures = scope.filter(Measure.objects.all(), "household__region_id")
     renovated = (
-        measures.filter(item__kind=MeasureKind.HOUSING, status=MeasureStatus.DONE)
+        measures.filter(item_id__in=housing, status=MeasureStatus.DONE)
         .filter(Q(ended_on__gte=year_start(year), ended_on__lte=year_end(year)) | Q(ended_on__isnull=True, year=year))
         .aggregate(n=Count("household_id", distinct=True))["n"]
     )
-    credit = measures.filter(year=year, item__kind=MeasureKind.MICROCREDIT).aggregate(
+    credit = measures.filter(year=year, item_id__in=credit_items).aggregate(
         households=Count("household_id", distinct=True), amount=Sum("amount")
     )
     return {
@@ -210,34 +239,66 @@ def item_key(item: MeasureItem, names: dict[str, int]) -> str:
     return item.name
 
 
+# PostgreSQL's planner cannot tell that a grouped subquery has one row per household: it
+# overestimates the joins a hundredfold and then spends more time compiling them with JIT
+# than running them (measured on 1,000,000 persons: measures by item 1.1 s → 1.0 s without
+# JIT; a larger work_mem made the plan slower). The reports turn JIT off for their
+# transaction only.
+REPORT_SETTINGS = {"jit": "off"}
+
+
+@contextmanager
+def report_session() -> Iterator[None]:
+    """A transaction in which the aggregates run without JIT (PostgreSQL). The settings
+    last until the transaction ends: the reports' own, or the caller's when one is open
+    (no savepoint: they are harmless for the rest of it)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cur:
+            # set_config(…, true) is SET LOCAL, all in one statement.
+            calls = ", ".join("set_config(%s, %s, true)" for _ in REPORT_SETTINGS)
+            cur.execute(f"SELECT {calls}", [v for kv in REPORT_SETTINGS.items() for v in kv])
+        yield
+
+
 def compute(
     scope: Scope, year: int, *, hh_rows: list[dict[str, Any]] | None = None, pp_rows: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
     """The indicators of `scope` in `year` (see KEYS); the dashboard passes the per-region
     rows it already holds."""
+    with report_session():
+        return _compute(scope, year, hh_rows=hh_rows, pp_rows=pp_rows)
+
+
+def _compute(
+    scope: Scope, year: int, *, hh_rows: list[dict[str, Any]] | None, pp_rows: list[dict[str, Any]] | None
+) -> dict[str, Any]:
     hh = _sum_rows(hh_rows if hh_rows is not None else household_counts(scope, year), [*GROUPS, "paired"])
     pp = _sum_rows(
         pp_rows if pp_rows is not None else person_counts(scope, year),
         [*GROUPS, "students", "migrant_workers", *(f"post_{c}" for c in POST_CODES)],
     )
     items = measure_items(scope, year)
-    catalogue = {i.pk: i for i in MeasureItem.objects.filter(pk__in=[r["item_id"] for r in items])}
+    everything = {i.pk: i for i in MeasureItem.objects.all()}  # the catalogue: a few dozen rows
+    catalogue = {r["item_id"]: everything[r["item_id"]] for r in items}
     names: dict[str, int] = defaultdict(int)
     for i in catalogue.values():
         names[i.name] += 1
-    doctor = MeasureItem.objects.filter(category=FAMILY_DOCTOR[0], name=FAMILY_DOCTOR[1]).first()
+    doctor = next((i for i in everything.values() if (i.category, i.name) == FAMILY_DOCTOR), None)
     result: dict[str, Any] = {g: {"households": hh[g], "persons": pp[g]} for g in GROUPS}
     result.update(
         students=pp["students"],
         migrant_workers=pp["migrant_workers"],
         public_welfare_posts={c: pp[f"post_{c}"] for c in POST_CODES if pp[f"post_{c}"]},
         family_doctor_contracts=next((r["persons"] for r in items if doctor and r["item_id"] == doctor.pk), 0),
-        **measure_facts(scope, year),
+        **measure_facts(scope, year, everything),
         measures={
             item_key(catalogue[r["item_id"]], names): {
                 "households": r["households"],
                 "persons": r["persons"],
-                "amount": yuan(r["amount"]),
+                "amount": r["amount"],
             }
             for r in sorted(items, key=lambda r: (catalogue[r["item_id"]].category, catalogue[r["item_id"]].sort))
         },
