@@ -8,7 +8,6 @@ million-row paths of comparison and re-check out of it.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from itertools import islice
@@ -72,15 +71,18 @@ def fetch_frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.D
     with connection.cursor() as c:
         c.execute(sql, params)
         rows = c.fetchall()
-    # SQLite hands dates back as date objects (declared type) or text, depending on the query.
-    dates = {i for i, v in enumerate(schema.values()) if v == pl.Date}
-    if dates:
-        rows = [tuple(_date(v) if i in dates and v is not None else v for i, v in enumerate(r)) for r in rows]
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
-def _date(v: Any) -> dt.date:
-    return v if isinstance(v, dt.date) else dt.date.fromisoformat(v)
+    # Column by column: polars builds a typed Series from a tuple far faster than it splits a
+    # million row tuples. SQLite hands dates back as text (an expression) or as date objects (a
+    # column with its declared type); text is parsed by polars, not one value at a time.
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    series, dates = [], []
+    for (name, dtype), values in zip(schema.items(), columns, strict=True):
+        if dtype == pl.Date and isinstance(next((v for v in values if v is not None), None), str):
+            dtype = pl.String
+            dates.append(name)
+        series.append(pl.Series(name, values, dtype=dtype))
+    frame = pl.DataFrame(series)
+    return frame.with_columns([pl.col(n).str.slice(0, 10).str.to_date("%Y-%m-%d") for n in dates]) if dates else frame
 
 
 def table(model: Any) -> str:

@@ -1,7 +1,8 @@
 """The rules of `rules.py` in columns, for a re-check over a whole district.
 
-Same rules, same stored shapes (inputs and per-rule results as `RuleResult.as_json` writes
-them), computed with polars over two frames instead of one snapshot at a time: a re-check of
+Same rules, same stored forms (inputs and per-rule results as the compact arrays of
+`models.fields` into which the ORM stores `RuleResult.as_json`), computed with polars over two
+frames instead of one snapshot at a time: a re-check of
 250,000 households spends well under a second here where the per-snapshot functions need
 most of a minute. `tests/identification/test_recheck.py` checks that both paths store
 identical assessments for the same households.
@@ -21,7 +22,15 @@ import datetime as dt
 import polars as pl
 
 from fupin.identification.choices import Criterion
-from fupin.identification.rules import COMPULSORY_AGES, DANGEROUS_GRADES, HEALTH_EXCUSES, NOT_IN_SCHOOL, SAFE_GRADES
+from fupin.identification.models.fields import INPUT_KEYS
+from fupin.identification.rules import (
+    COMPULSORY_AGES,
+    DANGEROUS_GRADES,
+    DETAIL_KEYS,
+    HEALTH_EXCUSES,
+    NOT_IN_SCHOOL,
+    SAFE_GRADES,
+)
 
 CRITERIA = [c.value for c in Criterion]
 STILL_POOR = ["not_exited", "returned"]
@@ -43,6 +52,11 @@ def _recorded(col: str) -> tuple[pl.Expr, pl.Expr]:
     )
     reason = pl.when(pl.col(col).is_null()).then(pl.lit("not_recorded")).otherwise(pl.lit(None, pl.String))
     return outcome, reason
+
+
+def _json(e: pl.Expr) -> pl.Expr:
+    """A value as JSON text (strings escaped, null as null), through polars' own encoder."""
+    return pl.struct(e.alias("v")).struct.json_encode().str.slice(5).str.strip_suffix("}")
 
 
 def _json_bool(col: str) -> pl.Expr:
@@ -157,16 +171,19 @@ def evaluate_frame(
         ),
         "water": dict(reason=pl.when(pl.col("o_water") == "unknown").then(pl.lit("not_recorded")).otherwise(none)),
     }
+    # Compact stored forms (models.fields: compact_results / compact_inputs): one array per
+    # applied criterion, [criterion, outcome, *detail values in DETAIL_KEYS order].
     parts = [
         pl.when(pl.col(f"c_{c}"))
         .then(
-            pl.struct(
+            pl.concat_str(
                 [
-                    pl.lit(c).alias("criterion"),
-                    pl.col(f"o_{c}").alias("outcome"),
-                    *[e.alias(k) for k, e in details[c].items()],
+                    pl.lit(f'["{c}",'),
+                    _json(pl.col(f"o_{c}")),
+                    *[pl.concat_str([pl.lit(","), _json(details[c][k])]) for k in DETAIL_KEYS[c]],
+                    pl.lit("]"),
                 ]
-            ).struct.json_encode()
+            )
         )
         .otherwise(none)
         for c in CRITERIA
@@ -175,29 +192,34 @@ def evaluate_frame(
     all_met = pl.all_horizontal(
         [~pl.col(f"c_{c}") | (pl.col(f"o_{c}") == "met") for c in CRITERIA]
     ) & pl.any_horizontal([pl.col(f"c_{c}") for c in CRITERIA])
-    inputs = pl.struct(
-        year=pl.lit(year),
-        per_capita_net_income=pl.col("per_capita"),
-        persons=pl.col("persons"),
-        food_secure=pl.col("food_secure"),
-        clothing_secure=pl.col("clothing_secure"),
-        house_grade=grade,
-        dangerous_house=pl.col("dangerous_house"),
-        water_safe=pl.col("water_safe"),
-        water_difficult=pl.col("water_difficult"),
-    ).struct.json_encode()
+    values = {
+        "year": pl.lit(year),
+        "per_capita_net_income": pl.col("per_capita"),
+        "persons": pl.col("persons"),
+        "food_secure": pl.col("food_secure"),
+        "clothing_secure": pl.col("clothing_secure"),
+        "house_grade": grade,
+        "dangerous_house": pl.col("dangerous_house"),
+        "water_safe": pl.col("water_safe"),
+        "water_difficult": pl.col("water_difficult"),
+    }
     inputs = pl.concat_str(
-        [inputs.str.strip_suffix("}"), pl.lit(',"members":['), pl.col("members").list.join(","), pl.lit("]}")]
+        [
+            pl.lit("["),
+            pl.concat_str([_json(values[k]) for k in INPUT_KEYS if k != "members"], separator=","),
+            pl.lit(",["),
+            pl.col("members").list.join(","),
+            pl.lit("]]"),
+        ]
     )
     return f.select(
         "household_id",
         "region_id",
         "policy_id",
         inputs.alias("inputs"),
-        pl.concat_str([pl.lit("["), pl.concat_str(parts, separator=",", ignore_nulls=True).fill_null(""), pl.lit("]")])
-        # Detail keys without a value are left out, as RuleResult.as_json leaves them out.
-        .str.replace_all(r',"[a-z_]+":null', "")
-        .alias("results"),
+        pl.concat_str(
+            [pl.lit("["), pl.concat_str(parts, separator=",", ignore_nulls=True).fill_null(""), pl.lit("]")]
+        ).alias("results"),
         pl.when(applied_not_met)
         .then(pl.lit("eligible"))
         .when(all_met)

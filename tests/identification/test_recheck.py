@@ -1,10 +1,12 @@
 """Duplicates and the re-check campaign."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from fupin.core.changelog import Context
 from fupin.core.jobs import Progress
@@ -184,6 +186,17 @@ def test_bulk_and_single_assessments_agree(regions):
         assert (b.results, b.outcome, b.policy_id) == (single.results, single.outcome, single.policy_id), pk
         assert b.inputs == single.inputs, pk
     assert len({a.outcome for a in bulk.values()}) == 3
+    # Stored alike too (the compact arrays), not only read back alike.
+    with connection.cursor() as c:
+        c.execute("SELECT household_id, recheck_id, inputs, results FROM identification_assessment")
+        raw = {(h, r is not None): (_doc(i), _doc(res)) for h, r, i, res in c.fetchall()}
+    for pk in singles:
+        assert raw[pk, True] == raw[pk, False], pk
+        assert isinstance(raw[pk, True][0], list) and all(isinstance(r, list) for r in raw[pk, True][1])
+
+
+def _doc(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def test_the_recheck_command(regions, capsys):

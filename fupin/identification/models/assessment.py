@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scoping import RegionScopedQuerySet
 from fupin.identification.choices import AssessmentOutcome
-from fupin.identification.models.fields import bulk_fk
+from fupin.identification.models.fields import (
+    CompactJSONField,
+    bulk_fk,
+    compact_inputs,
+    compact_results,
+    expand_inputs,
+    expand_results,
+)
 from fupin.identification.models.policy import PolicyVersion
 from fupin.registry.models import Household
 
@@ -26,8 +33,8 @@ class Assessment(models.Model):
     household = bulk_fk(Household, _("农户"), related_name="identification_assessments")
     year = models.PositiveSmallIntegerField(_("年度"))
     policy = bulk_fk(PolicyVersion, _("政策参数版本"))
-    inputs = models.JSONField(_("输入"), default=dict)
-    results = models.JSONField(_("各项结果"), default=list)
+    inputs = CompactJSONField(_("输入"), default=dict, compact=compact_inputs, expand=expand_inputs)
+    results = CompactJSONField(_("各项结果"), default=list, compact=compact_results, expand=expand_results)
     outcome = models.CharField(_("结论"), max_length=12, choices=AssessmentOutcome.choices)
     recheck = bulk_fk("identification.Recheck", _("回头看"), null=True, blank=True, related_name="assessments")
     created_by = bulk_fk(settings.AUTH_USER_MODEL, _("评估人"), null=True, blank=True, on_delete=models.SET_NULL)

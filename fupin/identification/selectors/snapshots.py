@@ -110,9 +110,49 @@ def _flag(expr: str) -> str:
     return f"CASE WHEN {expr} THEN 1 WHEN NOT {expr} THEN 0 END"
 
 
-def registered_frames(*, region: Region, year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+PEOPLE_SCHEMA = {
+    "household_id": pl.Int64,
+    "member_id": pl.Int64,
+    "region_id": pl.Int64,
+    "registered": pl.Int8,
+    "active": pl.Int8,
+    "relation": pl.String,
+    "name": pl.String,
+    "sex": pl.String,
+    "birth_date": pl.Date,
+    "school_status": pl.String,
+    "health": pl.String,
+    "ins_medical": pl.Int8,
+    "ins_serious_illness": pl.Int8,
+}
+
+
+def open_members_frame(*, region: Region, year: int) -> pl.DataFrame:
+    """Every member of an open household under `region` who had not left by the end of
+    `year`, with the household's registration and whether the member is still active: the
+    one member read of a re-check, shared by the rules (members of registered households)
+    and the duplicate checks (active members)."""
+    t = _tables()
+    sql = f"""
+        SELECT m.household_id, m.id, h.region_id, {_flag("h.registered")},
+               CASE WHEN m.ended_on IS NULL THEN 1 ELSE 0 END, m.relation, m.name, m.sex,
+               CAST(m.birth_date AS VARCHAR(10)), m.school_status, m.health,
+               {_flag("m.ins_medical")}, {_flag("m.ins_serious_illness")}
+        FROM {t["member"]} m
+        JOIN {t["household"]} h ON h.id = m.household_id
+        JOIN {t["region"]} r ON r.id = h.region_id
+        WHERE h.closed_on IS NULL AND r.path LIKE %s AND (m.ended_on IS NULL OR m.ended_on > %s)"""
+    people = fetch_frame(sql, [region.path + "%", year_end(year)], PEOPLE_SCHEMA)
+    flags = ("registered", "active", "ins_medical", "ins_serious_illness")
+    return people.with_columns([pl.col(c).cast(pl.Boolean) for c in flags])
+
+
+def registered_frames(
+    *, region: Region, year: int, people: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The same facts as `registered_snapshots`, as two polars frames (households; members)
-    read with one query each (COPY on PostgreSQL) for `rules_bulk`."""
+    read with one query each (COPY on PostgreSQL) for `rules_bulk`. `people` (from
+    `open_members_frame` for the same region and year) saves the member query."""
     t = _tables()
     pg = connection.vendor == "postgresql"
     money = (
@@ -133,7 +173,8 @@ def registered_frames(*, region: Region, year: int) -> tuple[pl.DataFrame, pl.Da
             ORDER BY n2.checked_on DESC, n2.id DESC LIMIT 1)
         WHERE {scope}"""
     members_sql = f"""
-        SELECT m.household_id, m.id, m.relation, m.name, m.birth_date, m.school_status, m.health,
+        SELECT m.household_id, m.id, m.relation, m.name, CAST(m.birth_date AS VARCHAR(10)), m.school_status,
+               m.health,
                {_flag("m.ins_medical")}, {_flag("m.ins_serious_illness")}
         FROM {t["member"]} m
         JOIN {t["household"]} h ON h.id = m.household_id
@@ -141,7 +182,10 @@ def registered_frames(*, region: Region, year: int) -> tuple[pl.DataFrame, pl.Da
         WHERE {scope} AND (m.ended_on IS NULL OR m.ended_on > %s)"""
     scope_params = [True, region.path + "%"]
     households = fetch_frame(households_sql, [year, year, *scope_params], HOUSEHOLD_SCHEMA)
-    members = fetch_frame(members_sql, [*scope_params, year_end(year)], MEMBER_SCHEMA)
+    if people is None:
+        members = fetch_frame(members_sql, [*scope_params, year_end(year)], MEMBER_SCHEMA)
+    else:
+        members = people.filter(pl.col("registered")).select(list(MEMBER_SCHEMA))
     as_bool = [pl.col(c).cast(pl.Boolean) for c in BOOLEAN_COLUMNS]
     return (
         households.with_columns([c for c in as_bool if c.meta.output_name() in households.columns]),

@@ -151,20 +151,29 @@ def comparisons_match(*, comparisons: list[ComparisonList], recheck: Recheck | N
     totals = {"matched": 0, "unmatched": 0, "findings": 0, "candidates": 0}
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {MATCHES}")
-        cur.execute(
-            f"""CREATE TEMPORARY TABLE {MATCHES} AS
-                SELECT r.comparison_id, r.id AS row_id, r.id_number, m.id AS member_id, h.id AS household_id,
-                       h.region_id, CASE WHEN h.registered THEN 1 ELSE 0 END AS registered
-                FROM {t["row"]} r
-                JOIN {t["list"]} c ON c.id = r.comparison_id
-                JOIN {t["region"]} cg ON cg.id = c.region_id
-                JOIN {t["member"]} m ON m.id_number = r.id_number AND m.ended_on IS NULL
-                JOIN {t["household"]} h ON h.id = m.household_id AND h.closed_on IS NULL
-                JOIN {t["region"]} g ON g.id = h.region_id
-                WHERE r.comparison_id IN ({marks}) AND g.path LIKE cg.path || '%%'""",
-            ids,
-        )
-        cur.execute(f"SELECT comparison_id, COUNT(DISTINCT id_number) FROM {MATCHES} GROUP BY comparison_id")
+        # One join per region the lists cover (usually one: the district), the region as a
+        # constant prefix: a join condition between the list's region and the household's
+        # led PostgreSQL into a nested loop over region pairs (measured 25 s of 28 s).
+        by_path: dict[str, list[int]] = {}
+        paths = dict(Region.objects.filter(pk__in={c.region_id for c in comparisons}).values_list("pk", "path"))
+        for c in comparisons:
+            by_path.setdefault(paths[c.region_id], []).append(c.pk)
+        for n, (path, group) in enumerate(sorted(by_path.items())):
+            head = f"CREATE TEMPORARY TABLE {MATCHES} AS" if n == 0 else f"INSERT INTO {MATCHES}"
+            cur.execute(
+                f"""{head}
+                    SELECT r.comparison_id, r.id AS row_id, m.id AS member_id, h.id AS household_id,
+                           h.region_id, CASE WHEN h.registered THEN 1 ELSE 0 END AS registered
+                    FROM {t["row"]} r
+                    JOIN {t["member"]} m ON m.id_number = r.id_number AND m.ended_on IS NULL
+                    JOIN {t["household"]} h ON h.id = m.household_id AND h.closed_on IS NULL
+                    JOIN {t["region"]} g ON g.id = h.region_id
+                    WHERE r.comparison_id IN ({", ".join(["%s"] * len(group))}) AND g.path LIKE %s""",
+                [*group, path + "%"],
+            )
+        # An ID number matches one active member (unique among the active): distinct members
+        # are the distinct ID numbers matched.
+        cur.execute(f"SELECT comparison_id, COUNT(DISTINCT member_id) FROM {MATCHES} GROUP BY comparison_id")
         matched = dict(cur.fetchall())
         # 死亡人员 concern everyone in the registry; 四类人员 and other lists the registered.
         leads = [c.pk for c in comparisons if c.kind not in INCLUSION_KINDS]

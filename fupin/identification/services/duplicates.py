@@ -106,12 +106,27 @@ def _insert(rows: list[Finding]) -> int:
     return Finding.objects.count() - before
 
 
-def duplicates_find(*, region: Region, recheck: Recheck | None = None) -> dict[str, int]:
-    """Run the three checks under `region`; returns the number of new findings per kind."""
+def duplicates_find(
+    *, region: Region, recheck: Recheck | None = None, people: pl.DataFrame | None = None
+) -> dict[str, int]:
+    """Run the three checks under `region`; returns the number of new findings per kind.
+    `people` (selectors.snapshots.open_members_frame of the same region, as a re-check has
+    read it already) saves reading the members again."""
     prefix = Region.objects.values_list("path", flat=True).get(pk=region.pk) + "%"
     now = timezone.now()
     counts = {FindingKind.DUPLICATE_ID.value: _gone_ids(prefix, recheck, now)}
-    members = _members(prefix)
+    if people is None:
+        members = _members(prefix)
+    else:
+        members = people.filter(pl.col("active")).select(
+            pl.col("member_id").alias("id"),
+            "household_id",
+            "region_id",
+            "registered",
+            "name",
+            pl.col("birth_date").cast(pl.String),
+            "sex",
+        )
     if members.height == 0:
         return {**counts, FindingKind.TWO_HOUSEHOLDS.value: 0, FindingKind.LIKELY_DUPLICATE.value: 0}
 
@@ -154,17 +169,20 @@ def _pair_finding(kind: str, tag: str, r: dict, recheck: Recheck | None, now: dt
 def _gone_ids(prefix: str, recheck: Recheck | None, now: dt.datetime) -> int:
     """Active members whose ID number also belongs to a member ended as dead or emigrated."""
     gone = ", ".join(f"'{r}'" for r in GONE_REASONS)
+    # Driven from the few ended members: SQLite would otherwise probe the ID index once per
+    # active member (CROSS JOIN fixes its loop order; PostgreSQL plans a hash join itself).
+    join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
     sql = f"""
         INSERT INTO {table(Finding)} (region_id, kind, household_id, member_id, other_member_id, list_kind,
             comparison_id, row_id, recheck_id, evidence, fingerprint, status, note, decided_by_id, decided_at,
             application_id, created)
         SELECT h.region_id, %s, h.id, m.id, e.id, '', NULL, NULL, %s, '{{}}',
                %s || CAST(m.id AS VARCHAR(20)) || ':' || CAST(e.id AS VARCHAR(20)), %s, '', NULL, NULL, NULL, %s
-        FROM {table(Member)} m
-        JOIN {table(Member)} e ON e.id_number = m.id_number AND e.ended_on IS NOT NULL AND e.end_reason IN ({gone})
+        FROM {table(Member)} e
+        {join} {table(Member)} m ON m.id_number = e.id_number AND m.ended_on IS NULL
         JOIN {table(Household)} h ON h.id = m.household_id AND h.closed_on IS NULL
         JOIN {table(Region)} g ON g.id = h.region_id
-        WHERE m.ended_on IS NULL AND g.path LIKE %s
+        WHERE e.ended_on IS NOT NULL AND e.end_reason IN ({gone}) AND g.path LIKE %s
         ON CONFLICT DO NOTHING"""
     with connection.cursor() as cur:
         cur.execute(
