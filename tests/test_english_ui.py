@@ -214,20 +214,7 @@ def test_a_chinese_page_is_caught(coordinator, data_strings):
     assert untranslated(visible_text(response.content.decode()), data_strings)
 
 
-# Chinese punctuation built in Python code owned elsewhere (reported; strict, so a fix shows).
-KNOWN_GAPS = {
-    "get:identification:policy_list": 'criteria joined with "、" in fupin/identification/views/policy.py',
-    "get:assistance:pairing_assign": 'cadre options "name（village）" in fupin/assistance/forms.py',
-}
-
-
-def _param(case: Case):
-    label = case.label()
-    marks = [pytest.mark.xfail(reason=KNOWN_GAPS[label], strict=True)] if label in KNOWN_GAPS else []
-    return pytest.param(case, id=label + (case.query or ""), marks=marks)
-
-
-@pytest.mark.parametrize("case", [_param(c) for c in PAGES])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.label() + (c.query or "")) for c in PAGES])
 def test_page_is_english(case: Case, full_world, english, data_strings):
     url = case.url(full_world)
     response = english.get(url)

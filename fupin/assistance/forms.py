@@ -146,7 +146,11 @@ class PairingAssignForm(forms.Form):
         self.fields["cadre"].queryset = (
             Cadre.objects.for_user(user, "view").serving().select_related("region").order_by("name")
         )
-        self.fields["cadre"].label_from_instance = lambda c: f"{c.name}（{c.region.name}）"
+        self.fields["cadre"].label_from_instance = _cadre_option
+
+
+def _cadre_option(c: Cadre) -> str:
+    return _("{name}（{region}）").format(name=c.name, region=c.region.name)
 
 
 class PairingEndForm(forms.Form):

@@ -217,7 +217,7 @@ def outcome(results: list[RuleResult] | list[dict[str, Any]]) -> str:
 
 
 def _names(names: list[str]) -> str:
-    return "、".join(names)
+    return _("、").join(names)
 
 
 def explain(result: dict[str, Any]) -> str:
@@ -278,4 +278,4 @@ def summary(results: list[dict[str, Any]]) -> str:
         parts = [explain(r) for r in results]
     elif all(r.get("outcome") == MET for r in results if r.get("criterion") != Criterion.INCOME) and len(results) > 1:
         parts.append(_("两不愁三保障均已达标"))
-    return "；".join(parts)
+    return _("；").join(parts)

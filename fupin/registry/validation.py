@@ -24,24 +24,9 @@ def id_number_problems(id_type: str, raw: str, *, today: dt.date | None = None) 
             number = upgraded
     problem = idno.problem(number, today=today)
     if problem:
-        return number, {"id_number": _id_message(problem.code, number)}
+        # idno marks its templates with gettext_noop; the one translation happens here.
+        return number, {"id_number": _(problem.template).format(**problem.params)}
     return number, {}
-
-
-def _id_message(code: str, number: str) -> str:
-    """The reason in the user's language (utils.idno is pure and speaks Chinese only)."""
-    if code == "length":
-        return _("证件号码应为 18 位，实际 {n} 位").format(n=len(number))
-    if code == "check":
-        return _("证件号码校验位错误：末位应为 {expected}，实际为 {given}").format(
-            expected=idno.check_char(number[:17]), given=number[17])
-    if code == "date":
-        return _("证件号码中的出生日期 {date} 不是有效日期").format(date=number[6:14])
-    if code == "number":
-        return _("证件号码被 Excel 存成了数字（科学计数法），末几位已丢失；请把该列设为文本格式后重新导出")
-    if code == "chars":
-        return _("证件号码前 17 位须为数字，末位为数字或 X")
-    return _("证件号码为空")
 
 
 def member_problems(data: dict[str, Any]) -> dict[str, str]:

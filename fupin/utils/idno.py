@@ -1,14 +1,20 @@
 """GB 11643-1999 citizen ID numbers: normalisation, validation and derived facts.
 
-Pure functions, no Django. `validate` returns a reason code and message so that forms,
-the API and the importer all say *why* a number is wrong (length, check digit, date).
+Pure functions; from Django only the gettext_noop marker. `problem` returns a reason code
+and a message so that forms, the API and the importer all say *why* a number is wrong (length,
+check digit, date). The message is a marked Chinese template with its values apart: callers
+show it in the reader's language with `gettext(p.template).format(**p.params)`; `p.message` is
+the Chinese text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_noop
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -19,7 +25,12 @@ _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 @dataclass(frozen=True)
 class IdProblem:
     code: str  # empty | number | length | chars | check | date
-    message: str
+    template: str  # marked with gettext_noop; translated by the caller
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.params)
 
 
 def normalize(raw: object) -> str:
@@ -58,22 +69,27 @@ def looks_like_excel_number(raw: object) -> bool:
 def problem(number: str, *, today: dt.date | None = None) -> IdProblem | None:
     """Why a normalised 18-digit number is invalid, or None when it is valid."""
     if not number:
-        return IdProblem("empty", "证件号码为空")
+        return IdProblem("empty", gettext_noop("证件号码为空"))
     if _SCIENTIFIC.match(number):
         return IdProblem(
-            "number", "证件号码被 Excel 存成了数字（科学计数法），末几位已丢失；请把该列设为文本格式后重新导出"
+            "number",
+            gettext_noop("证件号码被 Excel 存成了数字（科学计数法），末几位已丢失；请把该列设为文本格式后重新导出"),
         )
     if len(number) != 18:
-        return IdProblem("length", f"证件号码应为 18 位，实际 {len(number)} 位")
+        return IdProblem("length", gettext_noop("证件号码应为 18 位，实际 {n} 位"), {"n": len(number)})
     if not (number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")):
-        return IdProblem("chars", "证件号码前 17 位须为数字，末位为数字或 X")
+        return IdProblem("chars", gettext_noop("证件号码前 17 位须为数字，末位为数字或 X"))
     born = birth_date(number)
     today = today or dt.date.today()
     if born is None or born > today or born.year < 1880:
-        return IdProblem("date", f"证件号码中的出生日期 {number[6:14]} 不是有效日期")
+        return IdProblem("date", gettext_noop("证件号码中的出生日期 {date} 不是有效日期"), {"date": number[6:14]})
     expected = check_char(number[:17])
     if number[17] != expected:
-        return IdProblem("check", f"证件号码校验位错误：末位应为 {expected}，实际为 {number[17]}")
+        return IdProblem(
+            "check",
+            gettext_noop("证件号码校验位错误：末位应为 {expected}，实际为 {given}"),
+            {"expected": expected, "given": number[17]},
+        )
     return None
 
 

@@ -70,7 +70,7 @@ class LeadingGroupMember(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_group_role_display()}）"
+        return _("{name}（{role}）").format(name=self.name, role=self.get_group_role_display())
 
 
 class WorkTeam(models.Model):

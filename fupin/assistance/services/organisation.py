@@ -150,9 +150,8 @@ def _prepare_cadre(c: Cadre, data: dict[str, Any]) -> None:
         c.id_number = idno.normalize(c.id_number)
         problem = idno.problem(c.id_number)
         if problem is not None:
-            raise ValidationError(
-                {"id_number": _("证件号码“{value}”无效：{why}").format(value=c.id_number, why=problem.message)}
-            )
+            why = _(problem.template).format(**problem.params)
+            raise ValidationError({"id_number": _("证件号码“{value}”无效：{why}").format(value=c.id_number, why=why)})
         if not c.sex:
             c.sex = idno.sex_code(c.id_number)
     if c.unit_id is None and not c.employer:

@@ -57,7 +57,7 @@ def visit_record(
         errors["visited_on"] = _("走访日期不能早于 2014 年")
     unknown = set(checklist or {}) - set(CHECKLIST_FIELDS)
     if unknown:
-        errors["checklist"] = _("未知的“六个一”项目：{names}").format(names="、".join(sorted(unknown)))
+        errors["checklist"] = _("未知的“六个一”项目：{names}").format(names=_("、").join(sorted(unknown)))
     elif not any((checklist or {}).values()) and not notes.strip():
         errors["checklist"] = _("请至少勾选一项“六个一”内容或填写走访记录")
     if (latitude is None) != (longitude is None):

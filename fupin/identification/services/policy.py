@@ -57,7 +57,7 @@ def _problems(v: PolicyVersion) -> dict[str, str]:
             errors[name] = _("金额须大于 0")
     unknown = [c for c in (v.criteria or []) if c not in Criterion.values]
     if unknown:
-        errors["criteria"] = _("未知的识别条件：{codes}").format(codes="、".join(map(str, unknown)))
+        errors["criteria"] = _("未知的识别条件：{codes}").format(codes=_("、").join(map(str, unknown)))
     elif not v.criteria:
         errors["criteria"] = _("请至少选择一项识别条件")
     if v.notice_days < MIN_NOTICE_DAYS:

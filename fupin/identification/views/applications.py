@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from fupin.accounts.scoping import regions_for_user, user_can
@@ -241,14 +242,15 @@ def _flash_errors(request: HttpRequest, form: forms.Form) -> None:
     for name, errors in form.errors.as_data().items():
         label = form.fields[name].label if name in form.fields else ""
         for e in errors:
-            text = "；".join(str(m) for m in e.messages)
-            messages.error(request, f"{label}：{text}" if label else text)
+            text = _("；").join(str(m) for m in e.messages)
+            messages.error(request, _("{label}：{text}").format(label=label, text=text) if label else text)
 
 
+# Lazy: the table is built once at import, the title is read in the reader's language.
 NOTICE_TITLES = {
-    Step.VILLAGE_NOTICE: _("精准识别第一次公示"),
-    Step.TOWNSHIP_NOTICE: _("精准识别第二次公示（乡镇审核后）"),
-    "announcement": _("精准识别结果公告"),
+    Step.VILLAGE_NOTICE: gettext_lazy("精准识别第一次公示"),
+    Step.TOWNSHIP_NOTICE: gettext_lazy("精准识别第二次公示（乡镇审核后）"),
+    "announcement": gettext_lazy("精准识别结果公告"),
 }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
 
 from fupin.accounts.scoping import user_can
 from fupin.assistance.models import Pairing
@@ -92,6 +93,6 @@ def labels(choices: Any) -> dict[str, str]:
     return {k: str(v) for k, v in choices}
 
 
-def multi(codes: str, names: dict[str, str], sep: str = "、") -> str:
-    """Comma-joined codes ("02,04") → their labels ("长期慢性病、残疾")."""
-    return sep.join(names.get(c, c) for c in codes.split(",") if c)
+def multi(codes: str, names: dict[str, str], sep: str | None = None) -> str:
+    """Comma-joined codes ("02,04") → their labels ("长期慢性病、残疾"), joined in the active language."""
+    return (_("、") if sep is None else sep).join(names.get(c, c) for c in codes.split(",") if c)

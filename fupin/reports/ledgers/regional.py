@@ -377,7 +377,7 @@ def students_sheet(wb: Any, ledger: Ledger, progress: Any = None) -> int:
                 sexes.get(sex, sex),
                 born,
                 levels.get(level, level),
-                "；".join(helped.get(pk, [])),
+                _("；").join(helped.get(pk, [])),
             ]
         )
         _advance(progress)
@@ -448,7 +448,7 @@ def floor_sheet(wb: Any, ledger: Ledger, progress: Any = None) -> int:
 
 def _scope_line(ledger: Ledger) -> str:
     roots = ledger.scope.roots()
-    where = "、".join(r.full_name for r in roots) if roots else _("全部区域")
+    where = _("、").join(r.full_name for r in roots) if roots else _("全部区域")
     masked = "" if ledger.sensitive else _("；证件号码、电话已脱敏")
     return _("范围：{where}；年度：{year}{masked}").format(where=where, year=ledger.year, masked=masked)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from fupin.core.changelog import Context, log_create
 from fupin.regions.choices import RegionLevel
@@ -28,7 +29,7 @@ def audit_collect(ctx: AuditContext, progress: Any = None) -> dict[str, list[Row
     """Every rule's findings (rule → rows); rules that cannot run land in `ctx.skipped`."""
     found: dict[str, list[Row]] = {}
     if progress is not None:
-        progress.start(len(RULES), "数据质量检查")
+        progress.start(len(RULES), _("数据质量检查"))
     for code, rule in RULES.items():
         try:
             found[code] = list(rule(ctx))

@@ -94,7 +94,7 @@ def audit_start(request: HttpRequest) -> HttpResponse:
         return redirect("reports:audit")
     form = YearForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, _("；").join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("reports:audit")
     job = job_enqueue(
         kind=AUDIT, actor=request.user, params={"region_id": region.pk, "year": form.cleaned_data["year"]}

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fupin.core.errors import ValidationError
@@ -27,7 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     try:
         year = parse_year(request.GET.get("year"))
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
         year = default_year()
     data = dashboard_payload(user=request.user, year=year, region=region)
     links = data["links"]

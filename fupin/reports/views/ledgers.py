@@ -122,7 +122,7 @@ def village_handbook(request: HttpRequest) -> HttpResponse:
         return redirect("reports:ledgers")
     form = YearForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, _("；").join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("reports:ledgers")
     job = job_enqueue(
         kind=HANDBOOK, actor=request.user, params={"region_id": region.pk, "year": form.cleaned_data["year"]}

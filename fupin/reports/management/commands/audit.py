@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.core.changelog import Context
 from fupin.core.choices import ChangeSource
@@ -23,27 +24,36 @@ class Command(BaseCommand):
         if region:
             place = Region.objects.filter(code=region.strip()).first()
             if place is None:
-                raise CommandError(f"区划代码 {region} 不存在")
+                raise CommandError(_("区划代码 {code} 不存在").format(code=region))
         else:
             tops = Region.objects.filter(depth=1)
             if tops.count() != 1:
-                raise CommandError("请用 --region 指定检查范围（区划代码）")
+                raise CommandError(_("请用 --region 指定检查范围（区划代码）"))
             place = tops.get()
         year = year or default_year()
         progress = TerminalProgress(Job(kind="reports.audit"), enabled=self.stderr.isatty())
         run = audit_run(
             ctx=Context(actor=None, source=ChangeSource.COMMAND), region=place, year=year, progress=progress
         )
+        headline = _("{region} {year} 年：{households} 户，其中 {flagged} 户有问题，得分 {score}%（用时 {seconds} 秒）")
         self.stdout.write(
-            f"{place.full_name} {year} 年：{run.households} 户，其中 {run.flagged} 户有问题，"
-            f"得分 {run.score}%（用时 {run.seconds} 秒）"
+            headline.format(
+                region=place.full_name,
+                year=year,
+                households=run.households,
+                flagged=run.flagged,
+                score=run.score,
+                seconds=run.seconds,
+            )
         )
         findings = AuditFinding.objects.filter(run=run).select_related("household", "member")
         for code, label in AuditRule.choices:
             skipped = run.skip_reasons.get(code)
             n = run.counts.get(code, 0)
-            self.stdout.write(f"  {label}：{'未检查（' + skipped + '）' if skipped else n}")
+            value = _("未检查（{reason}）").format(reason=skipped) if skipped else n
+            self.stdout.write("  " + _("{label}：{text}").format(label=label, text=value))
             if list and n:
                 for f in findings.filter(rule=code).order_by("household__code", "id")[:list]:
                     who = f" {f.member.name}" if f.member else ""
-                    self.stdout.write(f"      {f.household.code}{who}：{f.detail}")
+                    line = _("{label}：{text}").format(label=f"{f.household.code}{who}", text=f.detail)
+                    self.stdout.write("      " + line)
