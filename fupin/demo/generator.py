@@ -42,6 +42,7 @@ from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fupin.core.changelog import Context, change_row, snapshot
 from fupin.core.choices import ChangeAction, ChangeSource
@@ -325,7 +326,7 @@ def generate_district(
         numbers = _next_numbers(places)
         used_ids = set(Member.objects.active().values_list("id_number", flat=True))
         if progress is not None:
-            progress.start(households, "生成演示农户")
+            progress.start(households, _("生成演示农户"))
         for start in range(0, households, CHUNK):
             chunk = []
             for place in rng.choices(places, weights=weights, k=min(CHUNK, households - start)):
