@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
+from typing import Any
 
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from fupin.assistance import choices as ac
 from fupin.registry import choices as rc
@@ -84,9 +85,21 @@ EXTRA: dict[str, dict[str, str]] = {
         "军队": "army",
     },
     "measure_status": {"完成": "done", "已实施": "done", "进行中": "in_progress", "计划中": "planned"},
+    "household_type": {
+        "普通农户": "ordinary",
+        "农户": "ordinary",
+        "非建档立卡户": "ordinary",
+        "建档立卡户": "registered",
+        "建档立卡贫困户": "registered",
+        "贫困户": "registered",
+    },
 }
 
-CODE_LISTS: dict[str, type | list[tuple[str, str]]] = {
+# 户类型 (domain.md §4: 脱贫户 / 普通农户(一般农户)): what tells a registered household from one
+# that never was in a roster. A file without the column, or an empty cell, means 脱贫户.
+HOUSEHOLD_TYPES = [("registered", gettext_lazy("脱贫户")), ("ordinary", gettext_lazy("一般农户"))]
+
+CODE_LISTS: dict[str, type | list[tuple[str, Any]]] = {  # labels may be lazy
     "attribute": rc.Attribute,
     "cause": rc.Cause,
     "standard": rc.Standard,
@@ -111,6 +124,7 @@ CODE_LISTS: dict[str, type | list[tuple[str, str]]] = {
     "cadre_post": ac.CadrePost,
     "measure_category": ac.MeasureCategory,
     "measure_status": ac.MeasureStatus,
+    "household_type": HOUSEHOLD_TYPES,
 }
 
 

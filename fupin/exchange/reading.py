@@ -171,7 +171,7 @@ def transcode(path: Path, encoding: str, target: Path) -> Path:
     return target
 
 
-def _read_csv(path: Path) -> list[Grid]:
+def _read_csv(path: Path, name: str) -> list[Grid]:
     with path.open("rb") as fh:
         head = fh.read(65536)
     if b"\x00" in head[:4096]:
@@ -212,10 +212,25 @@ def _read_csv(path: Path) -> list[Grid]:
         else:
             raise FileProblem(_("无法识别 CSV 文件的字符编码（应为 UTF-8 或 GBK/GB18030）"))
     frame = frame.with_columns(pl.int_range(skip + 1, skip + 1 + frame.height, dtype=pl.Int32).alias("_row"))
-    return [Grid(name=path.stem, frame=frame)]
+    return [Grid(name=name, frame=frame)]
 
 
 BLOCK_BYTES = 32 * 1024 * 1024
+
+# The CSV export goes through defusedcsv, which puts an apostrophe in front of a cell that a
+# spreadsheet would run as a formula (one starting with = + - @ | or %) and escapes | as \|
+# in it. Reading a CSV takes that mark off again, so that an export re-imports as the same
+# text and changes nothing. A cell the user typed as `'=…` is read the same way: the
+# apostrophe is what Excel itself uses to say "this is text", never part of the value.
+DEFUSED = r"^'([=+\-@|%])"
+
+
+def undefuse(cell: pl.Expr) -> pl.Expr:
+    """A CSV cell without the defusing mark of the export (see DEFUSED)."""
+    marked = cell.str.contains(DEFUSED)
+    return (
+        pl.when(marked).then(cell.str.replace(DEFUSED, "$1").str.replace_all(r"\|", "|", literal=True)).otherwise(cell)
+    )
 
 
 def _cut(data: bytes, quotes_before: int) -> int:
@@ -260,9 +275,21 @@ def _read_csv_blocks(source: Path, skip: int, compact: set[int]) -> pl.DataFrame
                 raw.columns = list(schema)
             else:
                 raw = pl.read_csv(part, has_header=False, schema=schema, truncate_ragged_lines=True)
-            cells = [pl.col(c).str.strip_chars(STRIP).replace("", None) for c in raw.columns]
-            frames.append(raw.select([(e.cast(pl.Categorical) if j in compact else e) for j, e in enumerate(cells)]))
+            text = raw.select([pl.col(c).str.strip_chars(STRIP).replace("", None) for c in raw.columns])
             del raw, part
+            # Only the few columns that hold a marked cell pay for the regular expressions.
+            marked = [c for c in text.columns if text[c].str.starts_with("'").any()]
+            if marked:
+                text = text.with_columns([undefuse(pl.col(c)) for c in marked])
+            frames.append(
+                text.select(
+                    [
+                        (pl.col(c).cast(pl.Categorical) if j in compact else pl.col(c))
+                        for j, c in enumerate(text.columns)
+                    ]
+                )
+            )
+            del text
             if not block:
                 break
     if not frames:
@@ -291,8 +318,12 @@ def _transcode_detected(path: Path, target: Path) -> Path:
     return target
 
 
-def read_grids(path: Path) -> list[Grid]:
-    """Every sheet of a workbook, or the one table of a CSV."""
+def read_grids(path: Path, *, file_name: str = "") -> list[Grid]:
+    """Every sheet of a workbook, or the one table of a CSV.
+
+    A CSV's one sheet is named after `file_name`, the name the user gave the file, when
+    known: the stored upload may have been renamed (`bad_AbC123x.csv`) and errors must name
+    the sheet the user knows."""
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         raise FileProblem(_("文件为空：没有任何数据行"))
@@ -303,7 +334,7 @@ def read_grids(path: Path) -> list[Grid]:
         if not (magic.startswith(ZIP_MAGIC) or magic.startswith(OLE_MAGIC)):
             raise FileProblem(_("文件扩展名为 {suffix}，但内容不是 Excel 工作簿").format(suffix=suffix))
         return _read_workbook(path)
-    return _read_csv(path)
+    return _read_csv(path, Path(file_name).stem if file_name else path.stem)
 
 
 # ---------------------------------------------------------------------------------------

@@ -33,14 +33,14 @@ def _bold(ws, values: list[str]) -> list[WriteOnlyCell]:
     return cells
 
 
-def _tables(source: Path | None) -> list[Table]:
+def _tables(source: Path | None, file_name: str = "") -> list[Table]:
     """The file's sheets again (the import frees its grids before loading, to stay small)."""
     if source is None:
         return []
     from fupin.exchange.reading import FileProblem, read_grids, table_of
 
     try:
-        return [t for g in read_grids(source) if (t := table_of(g)) is not None]
+        return [t for g in read_grids(source, file_name=file_name) if (t := table_of(g)) is not None]
     except FileProblem:
         return []
 
@@ -64,7 +64,7 @@ def write_report(path: Path, *, issues: Issues, source: Path | None, file_name: 
             [severity_label.get(i.severity, i.severity), i.sheet, i.row, i.column, i.value, i.message, i.household]
         )
 
-    for table in _tables(source) if any(i.row for i in issues.items) else []:
+    for table in _tables(source, file_name) if any(i.row for i in issues.items) else []:
         cells: dict[tuple[int, str], list] = {}
         for i in issues.items:
             if i.sheet == table.sheet and i.row and i.severity != "info":

@@ -22,11 +22,13 @@ from fupin.core.changelog import Context
 from fupin.core.choices import ChangeSource
 from fupin.core.errors import ApplicationError, ScopeError
 from fupin.core.jobs import job_enqueue, job_progress
+from fupin.exchange.choices import BatchStatus
 from fupin.exchange.forms import UploadForm
 from fupin.exchange.issues import KIND_LABELS
 from fupin.exchange.models import ImportBatch
 from fupin.exchange.services.batches import batch_confirm, batch_preview_start, batch_upload, can_import, may_confirm
 from fupin.exchange.services.exports import EXPORT, export_households, export_scope
+from fupin.identification.selectors.imports import eligible_households, import_scope
 
 EXPORT_INLINE_LIMIT = 5000
 VIEW_PERM = "exchange.view_importbatch"
@@ -108,8 +110,20 @@ def batch_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         "job_url": _job_url(job) if job else "",
         "progress": job_progress(job) if job else None,
         "can_confirm": can_import(request.user) and may_confirm(batch),
+        "applications_url": _applications_url(request, batch),
     }
     return render(request, "exchange/batch_detail.html", context)
+
+
+def _applications_url(request: HttpRequest, batch: ImportBatch) -> str:
+    """The page that opens identification cases for the batch's unregistered households, when
+    the loaded batch brought some in within the reader's scope and the reader may open them."""
+    if batch.status != BatchStatus.LOADED:
+        return ""
+    paths = import_scope(request.user)
+    if paths == [] or not eligible_households(batch=batch.pk, paths=paths).exists():
+        return ""
+    return reverse("identification:import_applications", args=[batch.pk])
 
 
 @login_required

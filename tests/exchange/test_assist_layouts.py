@@ -100,6 +100,44 @@ def test_a_bad_reference_rejects_the_whole_workbook_naming_the_row(regions, tmp_
     assert not WorkTeam.objects.exists() and not Cadre.objects.exists()
 
 
+def test_a_leader_named_in_the_same_workbook_is_found_among_two_of_that_name(regions, tmp_path):
+    # Another 周队长 serves elsewhere: the one of the team itself leads it.
+    other = {"姓名": "周队长", "联系电话": "13900000009", "单位名称": "珠晖区教育局", "服务区域": "解放村"}
+    teams = [dict(TEAMS[0], 队长="周队长")]
+    result = run(workbook(tmp_path / "l.xlsx", all_sheets(驻村工作队=teams, 帮扶干部=[*CADRES, other])))
+    assert result.status == "loaded", [str(i) for i in result.issues.items]
+    assert WorkTeam.objects.get().leader == Cadre.objects.get(name="周队长", phone="13900000001")
+    again = run(workbook(tmp_path / "l.xlsx", all_sheets(驻村工作队=teams, 帮扶干部=[*CADRES, other])))
+    assert again.totals()["teams"] == {"created": 0, "updated": 0, "unchanged": 1}
+
+
+@pytest.mark.parametrize(
+    ("cadres", "expected"),
+    [
+        # Two 周队长 of no team, neither serving 大昌村: nothing tells them apart.
+        (
+            [
+                {"姓名": "周队长", "联系电话": "13900000008", "单位名称": "珠晖区教育局", "服务区域": "解放村"},
+                {"姓名": "周队长", "联系电话": "13900000009", "单位名称": "珠晖区教育局", "服务区域": "解放村"},
+                CADRES[1],
+            ],
+            "2 名同名干部",
+        ),
+        ([CADRES[1]], "不在帮扶干部中"),
+    ],
+)
+def test_an_ambiguous_or_unknown_leader_is_an_error_on_its_row(regions, tmp_path, cadres, expected):
+    before = state()
+    teams = [dict(TEAMS[0], 队长="周队长")]
+    pairings = [PAIRINGS[1]]
+    result = run(workbook(tmp_path / "a.xlsx", all_sheets(驻村工作队=teams, 帮扶干部=cadres, 结对帮扶=pairings)))
+    assert result.status == "rejected"
+    errors = [i for i in result.issues.items if i.severity == "error"]
+    assert [(e.sheet, e.row, e.column, e.value) for e in errors] == [("驻村工作队", 2, "队长", "周队长")]
+    assert expected in errors[0].message
+    assert state() == before and not WorkTeam.objects.exists()
+
+
 def test_a_dry_run_counts_rows_for_households_the_roster_will_create(regions, tmp_path):
     result = run(workbook(tmp_path / "dry.xlsx", all_sheets()), dry_run=True)
     assert result.status == "checked", [str(i) for i in result.issues.items]

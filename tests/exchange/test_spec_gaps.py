@@ -287,14 +287,6 @@ def test_an_id_with_bad_characters_says_why_in_english(regions, tmp_path):
     assert not CJK.search(en.message) and "17" in en.message, en.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "fupin/exchange/parsing.py id_message() returns _(found.message) with the already "
-        "formatted Chinese text of fupin.utils.idno (length, birth date, check digit): no msgid "
-        "can match, so English users read Chinese. registry/validation._id_message shows the fix."
-    ),
-)
 @pytest.mark.parametrize(
     ("number", "zh_fragment"),
     [("43040519680501123", "18 位"), ("430405196805011239", "校验位"), ("430405196813011231", "出生日期")],
@@ -305,7 +297,7 @@ def test_id_reasons_with_figures_are_translated(regions, tmp_path, number, zh_fr
     assert zh_fragment in zh.message  # the Chinese reason is right …
     with translation.override("en"):
         en = next(i for i in errors_of(run(path)) if i.kind == "id_number")
-    assert not CJK.search(en.message), en.message  # … and stays Chinese in English
+    assert not CJK.search(en.message), en.message  # … and English in the English UI
 
 
 def test_one_bad_row_never_hides_the_others(regions, tmp_path):
@@ -477,15 +469,6 @@ def test_a_cell_starting_with_equals_is_text_and_exports_defused(regions, tmp_pa
     assert everything()[:-1] == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the CSV export prefixes a formula-like cell with an apostrophe (defusedcsv) but the "
-        "importer keeps it: re-importing the export renames member '=1+1' to \"'=1+1\" (also +, -, "
-        "@; an update logged in the history). test_roundtrip.py compares export with export and so "
-        "cannot see it."
-    ),
-)
 @pytest.mark.parametrize("name", ["=1+1", "+86 张", "-张", "@张"])
 def test_a_defused_csv_export_reads_back_the_same_text(regions, tmp_path, name):
     ids = _formula_household(tmp_path, name)
@@ -825,15 +808,6 @@ def test_the_english_error_counts_use_english_punctuation(coordinator, tmp_path)
     assert "Option not in the code table: 1" in html and "table：" not in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "a CSV's sheet is named after the stored upload (fupin/exchange/reading.py: "
-        "Grid(name=path.stem)), not the user's file: when the storage already holds a file of "
-        "that name it renames the upload (bad_AbC123x.csv) and every error names sheet "
-        "'bad_AbC123x'. import_file() receives file_name; the CSV grid should take its stem."
-    ),
-)
 def test_a_second_upload_of_the_same_csv_names_the_users_file(coordinator, tmp_path):
     client = _english(coordinator)
     rows = household("430405014201000791", 2)

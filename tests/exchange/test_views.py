@@ -54,6 +54,10 @@ def test_upload_preview_confirm_and_load(coordinator, tmp_path, django_capture_o
     h = Household.objects.get(code="430405014201000201")
     detail = client.get(reverse("registry:household_detail", args=[h.pk])).content.decode()
     assert "badge-create" in detail and "430405014201000201" in detail
+    # … with its members and its year as small tables, never as raw text.
+    nested = detail.partition('class="table table-compact history-nested"')[2]
+    assert "<caption>" in nested and "王大" in nested and "李梅" in nested and '<th scope="col">姓名</th>' in nested
+    assert "{'" not in detail and "[{" not in detail
 
 
 def test_errors_are_previewed_with_a_downloadable_report_and_block_a_plain_confirm(coordinator, tmp_path):
@@ -182,3 +186,20 @@ def test_a_large_export_runs_as_a_job(two_villages, coordinator, monkeypatch, dj
     assert job.status == "done" and job.result["households"] == 2
     assert job.result_file.read().decode("utf-8-sig").count("\n") == 3
     assert Member.objects.count() == 2
+
+
+def test_a_loaded_batch_with_unregistered_households_links_to_their_applications(
+    coordinator, tmp_path, django_capture_on_commit_callbacks
+):
+    client = login(coordinator)
+    upload(client, write_csv(tmp_path / "r.csv", household("430405014201000211", 2)))
+    batch = ImportBatch.objects.get()
+    target = reverse("identification:import_applications", args=[batch.pk])
+    assert target not in client.get(reverse("exchange:batch_detail", args=[batch.pk])).content.decode()  # a preview
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exchange:batch_confirm", args=[batch.pk]))
+    # Every household of the roster is registered: nobody to apply for.
+    assert target not in client.get(reverse("exchange:batch_detail", args=[batch.pk])).content.decode()
+    Household.objects.filter(code="430405014201000211").update(registered=False, status="")
+    assert target in client.get(reverse("exchange:batch_detail", args=[batch.pk])).content.decode()
+    assert client.get(target).status_code == 200

@@ -1,6 +1,6 @@
 """Layouts 2–5: 帮扶干部, 驻村工作队, 结对帮扶, 帮扶措施 — against the assistance models,
 written through the assistance services. Import order: teams, cadres, pairings, measures
-(after the roster)."""
+(after the roster); the teams' 队长 last of all, once the cadres are in (assist_leaders)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from fupin.exchange import codes
 from fupin.exchange.changes import ChangeLog
 from fupin.exchange.context import ImportContext
 from fupin.exchange.layouts.assist_common import Rows, read_rows, run_rows
+from fupin.exchange.layouts.assist_leaders import PendingLeaders
 from fupin.exchange.spec import CODE, DATE, IDNO, MONEY, PHONE, TEXT, YEAR, Column, Layout, register
 from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
@@ -105,26 +106,37 @@ def _changed(obj: Any, data: dict[str, Any]) -> bool:
 
 
 def load_teams(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) -> dict[str, Any]:
+    """The teams, without their 队长: the leaders are set by the returned `finish` once the
+    cadres of the same workbook are loaded (see assist_leaders)."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    leaders = PendingLeaders(rows, ctx, counts)
+
     def apply(r: dict[str, Any]) -> str:
         region = _village(r["village"])
-        leader = Cadre.objects.filter(name=r["leader"]).first() if r["leader"] else None
         data = {
             "name": r["name"],
             "unit": _unit(r["unit"], ctx),
-            "leader": leader,
             "started_on": r["started_on"],
             "ended_on": r["ended_on"],
         }
         team = WorkTeam.objects.filter(name=r["name"]).first()
         if team is None:
-            work_team_create(ctx=ctx.change, region=region, data=data)
-            return "created"
-        if not _changed(team, data) and team.region_id == region.pk:
-            return "unchanged"
-        work_team_update(ctx=ctx.change, team=team, data=data, region=region)
-        return "updated"
+            team = work_team_create(ctx=ctx.change, region=region, data=data)
+            outcome = "created"
+        elif not _changed(team, data) and team.region_id == region.pk:
+            outcome = "unchanged"
+        else:
+            work_team_update(ctx=ctx.change, team=team, data=data, region=region)
+            outcome = "updated"
+        if "leader" in rows.headers:  # without a 队长 column the leaders stay as they are
+            leaders.add(r, team.pk, outcome)
+        return outcome
 
-    return run_rows(rows, ctx, write=write, entity="teams", apply=apply)
+    outcome = run_rows(rows, ctx, write=write, entity="teams", apply=apply)
+    counts.update(outcome["counts"]["teams"])
+    outcome["counts"]["teams"] = counts
+    outcome["finish"] = leaders
+    return outcome
 
 
 def team_rows(*, region: Region | None = None, year: int | None = None) -> Iterator[list[Any]]:

@@ -129,7 +129,7 @@ def run_rows(
                 counts[apply(record)] += 1
         except (ValidationError, ApplicationError) as exc:
             rejected += 1
-            _report(rows, ctx, record, exc)
+            report_refusal(rows, ctx, record, exc)
     return {"counts": {entity: counts}, "rejected": rejected + len(bad_rows)}
 
 
@@ -153,7 +153,7 @@ FIELD_KEYS = {
 }
 
 
-def _report(rows: Rows, ctx: ImportContext, record: dict[str, Any], exc: Exception) -> None:
+def report_refusal(rows: Rows, ctx: ImportContext, record: dict[str, Any], exc: Exception) -> None:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             key = FIELD_KEYS.get(field, field)

@@ -74,6 +74,7 @@ ROSTER_COLUMNS: tuple[Column, ...] = (
     P("是否享受低保", "dibao", YESNO),
     P("是否特困供养人员", "tekun", YESNO, aliases=("是否特困供养",)),
     P("联系电话", "phone", PHONE, aliases=("人联系电话", "手机号码", "电话")),
+    H("户类型", "household_type", CODE, codes="household_type", aliases=("农户类型",), export=False),
     H("家庭人口数", "household_size", INT, required=True, aliases=("家庭人口", "人口数", "家庭人数", "户人口数")),
     H("贫困户属性", "attribute", CODE, required=True, codes="attribute"),
     H("主要致贫原因", "main_cause", CODE, required=True, codes="cause"),
@@ -105,6 +106,11 @@ ROSTER_COLUMNS: tuple[Column, ...] = (
 )
 
 COLUMN_BY_KEY = {c.key: c for c in ROSTER_COLUMNS}
+# Required of a registered household (脱贫户) only: a 一般农户 row leaves them empty or, for the
+# attribute and causes an applicant states, may fill them.
+REGISTERED_ONLY = ("attribute", "main_cause", "identified_year", "status")
+# What only a registered household has: a 一般农户 row that fills one contradicts itself.
+REGISTRATION_FIELDS = ("identified_year", "status", "exit_year", "return_year")
 REGION_KEYS = ("county", "township", "village", "hamlet")
 HOUSEHOLD_FIELDS = (
     "attribute",

@@ -31,7 +31,7 @@ HH_MAP: dict[str, tuple[str | None, Any]] = {
     "code": (None, ""),
     "region_id": (None, None),
     "hamlet": ("hamlet", ""),
-    "registered": ("=", True),
+    "registered": ("household_type", True),  # see _registered
     "attribute": ("attribute", ""),
     "main_cause": ("main_cause", ""),
     "other_causes": ("other_causes", ""),
@@ -118,14 +118,20 @@ class RosterPlan:
         }
 
 
+def _registered() -> pl.Expr:
+    """户类型 → 建档立卡: a roster household is registered unless its row says 一般农户 (the
+    column absent or empty keeps the layout's meaning, a roster of registered households)."""
+    return (pl.col("household_type").fill_null("registered") != "ordinary").alias("registered")
+
+
 def _values(
     frame: pl.DataFrame, mapping: dict[str, tuple[str | None, Any]], present: set[str], *, only_present: bool
 ) -> pl.DataFrame:
     """The file's values under model field names (absent columns → defaults or left out)."""
     exprs = []
     for name, (key, default) in mapping.items():
-        if key == "=":  # a constant: every roster household is registered (建档立卡)
-            exprs.append(pl.lit(default).alias(name))
+        if name == "registered":
+            exprs.append(_registered())
             continue
         source = name if key is None else key
         if key is not None and key not in present:
@@ -228,7 +234,7 @@ class RosterLoader:
             self.late.append((self._status_events_new, (values,)))
         # Matched households: changed fields only.
         if old.height:
-            fields = [f for f, (key, _d) in HH_MAP.items() if key in (None, "=") or key in present]
+            fields = [f for f, (key, _d) in HH_MAP.items() if key is None or key in present or f == "registered"]
             newvals = _values(old, HH_MAP, present, only_present=True).with_columns(old["id"])
             changed, fields = _diff(newvals, self.matched.households, fields)
             self.plan.households.updated = changed.height

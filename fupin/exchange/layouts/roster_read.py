@@ -12,9 +12,16 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
+from fupin.exchange import codes as code_lists
 from fupin.exchange.context import ImportContext
 from fupin.exchange.issues import ERROR, INFO, WARNING, Issue
-from fupin.exchange.layouts.roster_columns import COLUMN_BY_KEY, REGION_KEYS, ROSTER_COLUMNS
+from fupin.exchange.layouts.roster_columns import (
+    COLUMN_BY_KEY,
+    REGION_KEYS,
+    REGISTERED_ONLY,
+    REGISTRATION_FIELDS,
+    ROSTER_COLUMNS,
+)
 from fupin.exchange.parsing import id_message, parse_column, parse_ids
 from fupin.exchange.reading import Table
 from fupin.exchange.spec import AREA, CODE, CODES, DATE, IDNO, INT, MONEY, PHONE, TEXT, YEAR, YESNO, Column
@@ -122,6 +129,10 @@ class RosterReader:
                 )
             )
         missing = [c for c in self.layout.required if c.key not in used]
+        if "household_type" in used:
+            # A file of 一般农户 alone may lack what only registered households need; a
+            # registered household of it is then told its empty cell row by row.
+            missing = [c for c in missing if c.key not in REGISTERED_ONLY]
         for c in missing:
             self.issues.add(
                 Issue(
@@ -381,14 +392,25 @@ class RosterReader:
                 frame, kind=kind, message="", sheet=self.sheet, column=self.header(key), severity=severity
             )
 
+        registered = pl.col("household_type").fill_null("registered") != "ordinary"
         for col in ROSTER_COLUMNS:
             if col.household and col.required and col.key not in REGION_KEYS and col.key != "code":
                 add(
-                    hh.filter(pl.col(col.key).is_null()),
+                    hh.filter(pl.col(col.key).is_null() & (registered if col.key in REGISTERED_ONLY else True)),
                     col.key,
                     "required",
                     pl.format(_("户编号 {} 未填写“{}”"), "code", pl.lit(col.name)),
                 )
+        for key in REGISTRATION_FIELDS:
+            add(
+                hh.filter(~registered & pl.col(key).is_not_null()),
+                key,
+                "household_rule",
+                pl.format(
+                    _("户编号 {} 的户类型为一般农户（未建档立卡），“{}”应为空"), "code", pl.lit(COLUMN_BY_KEY[key].name)
+                ),
+                pl.col(key).cast(pl.String).replace(code_lists.labels("status")) if key == "status" else pl.col(key),
+            )
         add(
             hh.filter(pl.col("_heads") == 0),
             "relation",

@@ -154,7 +154,7 @@ def import_file(
     )
     _step(progress, _("读取文件"))
     try:
-        grids = read_grids(path)
+        grids = read_grids(path, file_name=file_name)
     except FileProblem as problem:
         issues.add(Issue("file", problem.message, result.file_name))
         return result
@@ -211,6 +211,7 @@ def import_file(
     write = not dry_run
     log = ChangeLog(change, timezone.now())
     bulk.prepare_connection()
+    finishing = []
     try:
         with transaction.atomic():
             for layout, data, sheet in prepared:
@@ -225,6 +226,12 @@ def import_file(
                 sheet.counts, sheet.rejected = outcome["counts"], outcome["rejected"]
                 result.ended.extend(outcome.get("ended", []))
                 result.region_ids.extend(outcome.get("regions", []))
+                if "finish" in outcome:
+                    finishing.append((sheet, outcome["finish"]))
+            # What a sheet can only settle once the whole workbook is in (a team's 队长 named
+            # in the cadres sheet of the same file).
+            for sheet, finish in finishing:
+                sheet.rejected += finish()["rejected"]
             if issues.error_count and not valid_only:
                 raise _Rejected
             if not write:

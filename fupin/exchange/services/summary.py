@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fupin.exchange.choices import BatchStatus
 
@@ -64,14 +65,17 @@ def summary_lines(result: Any) -> list[str]:
         if len(result.ended) > FIRST_ERRORS:
             lines.append("  …")
     if issues.error_count:
-        lines.append(_("错误共 {n} 处：").format(n=issues.error_count))
+        lines.append(ngettext("错误共 {n} 处：", "错误共 {n} 处：", issues.error_count).format(n=issues.error_count))
         for _kind, label, n in issues.by_kind():
             lines.append(f"  {label}：{n}")
-        lines.append(_("前 {n} 处错误：").format(n=min(FIRST_ERRORS, issues.error_count)))
+        shown = min(FIRST_ERRORS, issues.error_count)
+        lines.append(ngettext("前 {n} 处错误：", "前 {n} 处错误：", shown).format(n=shown))
         for issue in issues.errors[:FIRST_ERRORS]:
             lines.append(f"  {issue}")
     if issues.warning_count:
-        lines.append(_("提醒共 {n} 处：").format(n=issues.warning_count))
+        lines.append(
+            ngettext("提醒共 {n} 处：", "提醒共 {n} 处：", issues.warning_count).format(n=issues.warning_count)
+        )
         for issue in issues.warnings[:FIRST_ERRORS]:
             if issue.severity == "warning":
                 lines.append(f"  {issue}")

@@ -15,11 +15,15 @@ from fupin.core.choices import ChangeAction
 from fupin.core.models import ObjectChange
 from fupin.regions.models import Region
 from fupin.registry.choices import Cause, Health
+from fupin.registry.models import HouseholdYear, Member
 
 # Comma-joined code lists stored in one column.
 CODE_LISTS = {"other_causes": dict(Cause.choices), "health": dict(Health.choices)}
 HIDDEN = {"household"}  # a member's or year's household never changes and is the page itself
 EMPTY = "—"
+# An imported household's creation nests the snapshots of its members and of its year
+# (docs/decisions/0003-import-creation-log.md): each is shown as a small table.
+NESTED: dict[str, type[models.Model]] = {"members": Member, "years": HouseholdYear}
 
 
 @dataclass
@@ -30,10 +34,18 @@ class FieldChange:
 
 
 @dataclass
+class NestedTable:
+    label: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
 class HistoryEntry:
     change: ObjectChange
     kind: str
     fields: list[FieldChange] = field(default_factory=list)
+    tables: list[NestedTable] = field(default_factory=list)
 
 
 def display_value(f: models.Field | None, value: Any, regions: dict[int, str] | None = None) -> str:
@@ -44,7 +56,7 @@ def display_value(f: models.Field | None, value: Any, regions: dict[int, str] | 
         return str(value)
     if f.name in CODE_LISTS:
         labels = CODE_LISTS[f.name]
-        return "、".join(str(labels.get(c, c)) for c in str(value).split(",") if c)
+        return _("、").join(str(labels.get(c, c)) for c in str(value).split(",") if c)
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.BooleanField):
@@ -64,6 +76,24 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
     return f if isinstance(f, models.Field) else None
 
 
+def nested_table(name: str, value: Any, regions: dict[int, str] | None = None) -> NestedTable:
+    """Nested snapshots (a list of dicts, or one dict) as a table: one column per field that any
+    of them holds, in the model's field order, with values as people read them."""
+    model = NESTED[name]
+    records = [r for r in (value if isinstance(value, list) else [value]) if isinstance(r, dict)]
+    order = {f.name: i for i, f in enumerate(model._meta.concrete_fields)}
+    names = sorted(
+        {k for r in records for k, v in r.items() if k not in HIDDEN and v not in ("", None, False)},
+        key=lambda k: (order.get(k, len(order)), k),
+    )
+    fields = [_field(model, n) for n in names]
+    return NestedTable(
+        label=str(model._meta.verbose_name),
+        columns=[str(f.verbose_name) if f is not None else n for f, n in zip(fields, names, strict=True)],
+        rows=[[display_value(f, r.get(n), regions) for f, n in zip(fields, names, strict=True)] for r in records],
+    )
+
+
 def history_entries(changes: Iterable[ObjectChange]) -> list[HistoryEntry]:
     changes = list(changes)
     region_ids: set[int] = set()
@@ -80,6 +110,9 @@ def history_entries(changes: Iterable[ObjectChange]) -> list[HistoryEntry]:
         order = {f.name: i for i, f in enumerate(model._meta.concrete_fields)} if model else {}
         rows = sorted(c.changed_fields(), key=lambda row: order.get(row[0], len(order)))
         for name, before, after in rows:
+            if c.action == ChangeAction.CREATE and name in NESTED and after:
+                entry.tables.append(nested_table(name, after, regions))
+                continue
             # A new record lists what it was given; its empty fields and unset flags are noise.
             if name in HIDDEN or (c.action == ChangeAction.CREATE and after in ("", None, False)):
                 continue
