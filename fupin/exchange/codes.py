@@ -96,7 +96,8 @@ EXTRA: dict[str, dict[str, str]] = {
 }
 
 # 户类型 (domain.md §4: 脱贫户 / 普通农户(一般农户)): what tells a registered household from one
-# that never was in a roster. A file without the column, or an empty cell, means 脱贫户.
+# that never was in a roster. A file without the column, or an empty cell, keeps the registry's
+# type, and means 脱贫户 for a household new to it (docs/decisions/0004-household-type-column.md).
 HOUSEHOLD_TYPES = [("registered", gettext_lazy("脱贫户")), ("ordinary", gettext_lazy("一般农户"))]
 
 CODE_LISTS: dict[str, type | list[tuple[str, Any]]] = {  # labels may be lazy

@@ -238,27 +238,12 @@ def parse_ids(s: pl.Series, *, today: dt.date | None = None) -> pl.DataFrame:
     return frame.with_columns(problem.alias("problem")).select("id", "upgraded", "problem")
 
 
-def id_message(number: str) -> str:
-    """The reason for one bad number in the user's language (only called for the rows reported).
+def id_message(number: str, *, today: dt.date | None = None) -> str:
+    """Why one bad number is bad, in the user's language (only called for the rows reported).
 
-    utils.idno is pure and speaks Chinese only, with the figures already filled in, so the
-    message is rebuilt here from the reason code through gettext with placeholders.
+    The reason and its wording are utils.idno's, the same as forms and the API show: its
+    template is marked with gettext_noop and translated here, its values filled in after. The
+    issue carrying the message adds the sheet, row and column.
     """
-    found = idno.problem(number)
-    if found is None:
-        return ""
-    if found.code == "number":
-        return _(
-            "证件号码被 Excel 存成了数字（科学计数法），末几位已丢失，无法修复：请把该列设置为“文本”格式后重新导出"
-        )
-    if found.code == "length":
-        return _("证件号码应为 18 位，实际 {n} 位").format(n=len(number))
-    if found.code == "check":
-        return _("证件号码校验位错误：末位应为 {expected}，实际为 {given}").format(
-            expected=idno.check_char(number[:17]), given=number[17]
-        )
-    if found.code == "date":
-        return _("证件号码中的出生日期 {date} 不是有效日期").format(date=number[6:14])
-    if found.code == "chars":
-        return _("证件号码前 17 位须为数字，末位为数字或 X")
-    return _("证件号码为空")
+    found = idno.problem(number, today=today)
+    return _(found.template).format(**found.params) if found is not None else ""

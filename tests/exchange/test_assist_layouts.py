@@ -159,3 +159,15 @@ def test_layouts_2_to_5_export_and_reimport(regions, tmp_path):
         assert again.status == "loaded", (layout, [str(i) for i in again.issues.items])
         counts = again.totals()[layout]
         assert counts["created"] == 0 and counts["updated"] == 0, (layout, counts)
+
+
+def test_a_refused_leader_counts_as_a_rejected_row_in_a_valid_only_import(regions, tmp_path):
+    teams = [dict(TEAMS[0], 队长="周队长")]
+    result = run(
+        workbook(tmp_path / "v.xlsx", all_sheets(驻村工作队=teams, 帮扶干部=[CADRES[1]], 结对帮扶=[PAIRINGS[1]])),
+        valid_only=True,
+    )
+    assert result.status == "loaded", [str(i) for i in result.issues.items]
+    [sheet] = [s for s in result.sheets if s.sheet == "驻村工作队"]
+    assert sheet.rejected == 1
+    assert WorkTeam.objects.get().leader is None

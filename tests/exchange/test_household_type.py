@@ -95,3 +95,61 @@ def test_the_batch_page_offers_applications_for_its_ordinary_households(
     assert target in client.get(reverse("exchange:batch_detail", args=[batch.pk])).content.decode()
     page = client.get(target)
     assert page.status_code == 200 and page.context["p"].eligible == 1
+
+
+def _untyped(rows: list[dict]) -> list[dict]:
+    """The rows of a roster without the 户类型 column."""
+    return [{k: v for k, v in r.items() if k != "户类型"} for r in rows]
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        pytest.param(_untyped, id="no-column"),
+        pytest.param(lambda rows: [dict(r, 户类型="") for r in rows], id="empty-cell"),
+    ],
+)
+def test_an_ordinary_household_stays_unregistered_when_a_roster_leaves_its_type_out(regions, tmp_path, again):
+    rows = household("430405014201000911", 1) + ordinary("430405014201000912")
+    assert run(write_csv(tmp_path / "1.csv", rows)).status == "loaded"
+    result = run(write_csv(tmp_path / "2.csv", again(rows)))
+    assert result.status == "loaded", [str(i) for i in result.issues.items]
+    assert not errors_of(result)
+    assert result.totals()["households"] == {"created": 0, "updated": 0, "unchanged": 2, "ended": 0}
+    plain = Household.objects.get(code="430405014201000912")
+    assert not plain.registered and plain.status == "" and plain.identified_year is None
+    assert not plain.status_events.exists()
+
+
+@pytest.mark.parametrize("type_cell", [None, ""], ids=["no-column", "empty-cell"])
+def test_registration_filled_in_for_an_unregistered_household_without_a_type_is_refused(regions, tmp_path, type_cell):
+    assert run(write_csv(tmp_path / "1.csv", ordinary("430405014201000913", 1))).status == "loaded"
+    before = state()
+    rows = household("430405014201000913", 1)  # 识别年度 2014, 未脱贫 …
+    if type_cell is not None:
+        rows = [dict(r, 户类型=type_cell) for r in rows]
+    result = run(write_csv(tmp_path / "2.csv", rows))
+    assert result.status == "rejected"
+    assert {(e.row, e.column) for e in errors_of(result)} == {(2, "识别年度"), (2, "脱贫标志")}
+    assert all("一般农户" in e.message for e in errors_of(result))
+    assert state() == before and not Household.objects.get(code="430405014201000913").registered
+
+
+def test_a_roster_never_registers_an_unregistered_household(regions, tmp_path):
+    assert run(write_csv(tmp_path / "1.csv", ordinary("430405014201000914", 1))).status == "loaded"
+    before = state()
+    result = run(write_csv(tmp_path / "2.csv", household("430405014201000914", 1, 户类型="脱贫户")))
+    assert result.status == "rejected"
+    [error] = errors_of(result)
+    assert (error.row, error.column, error.value) == (2, "户类型", "脱贫户") and "识别" in error.message
+    assert state() == before and not Household.objects.get(code="430405014201000914").registered
+
+
+def test_a_new_household_without_a_type_is_registered_and_needs_its_registration(regions, tmp_path):
+    rows = household("430405014201000915", 1, 户类型="", 识别年度="")
+    result = run(write_csv(tmp_path / "n.csv", rows))
+    assert result.status == "rejected"
+    assert [(e.kind, e.row, e.column) for e in errors_of(result)] == [("required", 2, "识别年度")]
+    rows = _untyped(household("430405014201000915", 1))
+    assert run(write_csv(tmp_path / "n2.csv", rows)).status == "loaded"
+    assert Household.objects.get(code="430405014201000915").registered

@@ -34,6 +34,7 @@ from fupin.exchange.layouts.roster_columns import ROSTER_COLUMNS
 from fupin.exchange.models import ImportBatch
 from fupin.exchange.services.exports import export_households
 from fupin.registry.models import Household, HouseholdStatusEvent, HouseholdYear, Member
+from fupin.registry.validation import id_number_problems
 from fupin.utils import idno
 from tests.exchange.helpers import errors_of, headers_of, household, pid, run, state, write_csv, write_xlsx
 from tests.exchange.test_assist_layouts import CADRES, MEASURES, PAIRINGS, all_sheets, workbook
@@ -818,3 +819,28 @@ def test_a_second_upload_of_the_same_csv_names_the_users_file(coordinator, tmp_p
             client.post(reverse("exchange:import_upload"), {"file": fh, "year": "2019"})
     sheets = [{e["sheet"] for e in b.summary["issues"]["first"]} for b in ImportBatch.objects.order_by("created")]
     assert sheets == [{"same"}, {"same"}]
+
+
+def _wrong_check(number: str) -> str:
+    return number[:17] + ("1" if number[17] != "1" else "2")
+
+
+@pytest.mark.parametrize(
+    ("number", "kind"),
+    [
+        ("4.30405196503150E+17", "id_excel"),
+        ("43040519680501123", "id_number"),
+        ("43040519680501123A", "id_number"),
+        ("430405196802301234", "id_number"),
+        (_wrong_check(idno.make("430405", dt.date(1968, 5, 1), 123)), "id_number"),
+    ],
+    ids=["excel", "length", "chars", "date", "check"],
+)
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_importer_says_what_the_registry_says_about_a_bad_id(regions, tmp_path, number, kind, language):
+    """One problem, one msgid: the importer's message is utils.idno's, as forms and the API show it."""
+    path = write_csv(tmp_path / "id.csv", household("430405014201000721", 1, 证件号码=number))
+    with translation.override(language):
+        issue = next(i for i in errors_of(run(path)) if i.kind == kind)
+        _number, problems = id_number_problems("01", number)
+    assert issue.message == problems["id_number"]

@@ -59,17 +59,21 @@ class PendingLeaders:
         self.applied.append((record, team_pk, outcome))
 
     def __call__(self) -> dict[str, Any]:
+        refused = 0
         for record, team_pk, outcome in self.applied:
             try:
                 with transaction.atomic():
                     changed = self._set(record, team_pk)
             except (ValidationError, ApplicationError) as exc:
                 report_refusal(self.rows, self.ctx, record, exc)
+                refused += 1
                 continue
             if changed and outcome == "unchanged":
                 self.counts["unchanged"] -= 1
                 self.counts["updated"] += 1
-        return {"rejected": 0}
+        # A refused 队长 is a row error like any other: the row counts as rejected, though its
+        # team stays as the rest of the row loaded it.
+        return {"rejected": refused}
 
     def _set(self, record: dict[str, Any], team_pk: int) -> bool:
         team = WorkTeam.objects.select_related("region").get(pk=team_pk)

@@ -119,8 +119,8 @@ class RosterPlan:
 
 
 def _registered() -> pl.Expr:
-    """户类型 → 建档立卡: a roster household is registered unless its row says 一般农户 (the
-    column absent or empty keeps the layout's meaning, a roster of registered households)."""
+    """户类型 → 建档立卡. Matching has filled every empty 户类型 (roster_type): a household in
+    the registry keeps its own, a new one is registered (a roster of registered households)."""
     return (pl.col("household_type").fill_null("registered") != "ordinary").alias("registered")
 
 
@@ -335,7 +335,7 @@ class RosterLoader:
         self.log.add_diffs(
             Household, _log_rows(changed, fields, "code", "id"), action=ChangeAction.UPDATE, related_model=Household
         )
-        if "status" in fields or "registered" in fields:
+        if "status" in fields:
             self._status_events_changed(changed)
 
     def _status_events_changed(self, changed: pl.DataFrame) -> None:
@@ -345,10 +345,9 @@ class RosterLoader:
         for name in ("exit_year", "return_year"):
             if name not in moved.columns:
                 moved = moved.with_columns(pl.lit(None, dtype=pl.Int32).alias(name))
+        # A roster never changes `registered` (roster_type), so no move here is a registration.
         kind = (
-            pl.when(pl.col("registered__old").not_() if "registered__old" in moved.columns else pl.lit(False))
-            .then(pl.lit(StatusEventKind.REGISTERED))
-            .when(pl.col("status") == PovertyStatus.EXITED)
+            pl.when(pl.col("status") == PovertyStatus.EXITED)
             .then(pl.lit(StatusEventKind.EXITED))
             .when(pl.col("status") == PovertyStatus.RETURNED)
             .then(pl.lit(StatusEventKind.RETURNED))

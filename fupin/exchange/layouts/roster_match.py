@@ -16,6 +16,7 @@ from fupin.exchange import bulk
 from fupin.exchange.context import ImportContext
 from fupin.exchange.crypto import decrypt_later
 from fupin.exchange.layouts.roster_read import RosterData
+from fupin.exchange.layouts.roster_type import settle_household_type
 from fupin.registry.models import Household, HouseholdYear, Member
 
 HH_SCHEMA = {
@@ -153,18 +154,7 @@ def match(data: RosterData, ctx: ImportContext) -> Matched:
         )
         ctx.issues.add_frame(rows, kind="household_rule", message="", sheet=data.sheet, column=data.headers["code"])
         matched = matched.filter(pl.col("closed_on").is_null())
-    if "household_type" in data.headers and matched.height:
-        # Leaving 建档立卡 is a decision with its own procedure (清退, 标注), never a roster's side effect.
-        ordinary = hh.filter(pl.col("household_type") == "ordinary").select("code", "_row")
-        leaving = ordinary.join(
-            matched.filter(pl.col("registered")).select(pl.col("file_code").alias("code")), on="code"
-        ).with_columns(
-            pl.format(_("户编号 {} 已建档立卡，不能通过导入改为一般农户"), "code").alias("message"),
-            pl.lit("一般农户").alias("value"),
-        )
-        ctx.issues.add_frame(
-            leaving, kind="household_rule", message="", sheet=data.sheet, column=data.headers["household_type"]
-        )
+    settle_household_type(data, matched, ctx)
     if ctx.scope is not None and matched.height:
         paths = {
             rid: ctx.regions.by_id[rid].path

@@ -213,7 +213,9 @@ class RosterReader:
         other = bad.filter(pl.col("problem").is_not_null() & (pl.col("problem") != "excel"))
         if other.height:
             head = other.head(self.issues.cap).with_columns(
-                pl.col("norm").map_elements(id_message, return_dtype=pl.String).alias("message")
+                pl.col("norm")
+                .map_elements(lambda n: id_message(n, today=self.ctx.today), return_dtype=pl.String)
+                .alias("message")
             )
             self.report(head, "id_number", "id_number", "")
             if other.height > head.height:
@@ -392,7 +394,9 @@ class RosterReader:
                 frame, kind=kind, message="", sheet=self.sheet, column=self.header(key), severity=severity
             )
 
-        registered = pl.col("household_type").fill_null("registered") != "ordinary"
+        # A row without 户类型 takes the registry's (roster_type), so what depends on the type
+        # waits for the registry there; here only the rows that state it.
+        registered = pl.col("household_type") == "registered"
         for col in ROSTER_COLUMNS:
             if col.household and col.required and col.key not in REGION_KEYS and col.key != "code":
                 add(
@@ -403,7 +407,7 @@ class RosterReader:
                 )
         for key in REGISTRATION_FIELDS:
             add(
-                hh.filter(~registered & pl.col(key).is_not_null()),
+                hh.filter((pl.col("household_type") == "ordinary") & pl.col(key).is_not_null()),
                 key,
                 "household_rule",
                 pl.format(

@@ -5,10 +5,12 @@ log with the import's batch id and the household as the related object, so "the 
 of a batch" are read from the log (identification sits below exchange and never reads its
 models). A household the import left entirely unchanged wrote no row and is not counted.
 
-Eligible for an application: open, not registered (建档立卡), no open case. Layout 1 rosters
-register their households as they load them, so in practice the eligible ones are households
-that the batch touched while they stayed or became unregistered (never-poor households, or
-households removed since); the count says how many there are before anyone confirms.
+Eligible for an application: open, not registered (建档立卡), no open case. A layout 1 roster
+registers a new household unless its 户类型 says 一般农户, and never changes whether a household
+already in the registry is registered (docs/decisions/0004-household-type-column.md), so the
+eligible ones are the batch's 一般农户 and the unregistered households it touched (never-poor
+households, or households removed since); the count says how many there are before anyone
+confirms.
 """
 
 from __future__ import annotations
