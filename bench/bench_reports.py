@@ -4,9 +4,9 @@ beside a bare SQL GROUP BY of the same counts in the same run, and checked equal
 
 Each database runs in its own child process (`--child sqlite|postgres`) on a fresh
 database: SQLite under bench/out/, PostgreSQL `fupin_bench_reports` at 127.0.0.1:5432
-(dropped and created). The child loads the demo district (`generate_district`), adds
-pairings, measures and visits in bulk (the registry load only: the demo phases are not
-built for this size), then measures:
+(dropped and created), or databases of one's own with `--db NAME`. The child loads the
+demo district (`generate_district`), adds pairings, measures and visits in bulk (the
+registry load only: the demo phases are not built for this size), then measures:
 
 - `fupin summary --year 2017 --json` in-process (first call and best of three);
 - the bare SQL: one GROUP BY over households and one over members for the same
@@ -36,10 +36,23 @@ from pathlib import Path
 import bench
 from bench import OUT, ROOT, Result, scaled
 
-PG_URL = "postgres://postgres@127.0.0.1:5432/fupin_bench_reports"
+PG_NAME = "fupin_bench_reports"
 SQLITE = OUT / "bench_reports.sqlite3"
+SAVED = "reports"  # prefix of the figures saved under bench/out/ (what --docs reads)
 YEAR = 2017
 PERSONS_PER_HOUSEHOLD = 3.44  # the demo generator's mean household size
+
+
+def _use_scratch(name: str) -> None:
+    """Run on databases of one's own (`--db NAME`): PostgreSQL `NAME`, SQLite
+    bench/out/NAME.sqlite3, figures saved as bench/out/NAME-*.json, so that a side
+    measurement neither drops the shared benchmark database nor feeds `--docs`."""
+    global PG_NAME, SQLITE, SAVED
+    PG_NAME, SQLITE, SAVED = name, OUT / f"{name}.sqlite3", name
+
+
+def _pg_url() -> str:
+    return f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 
 
 def _fresh(backend: str, *, reuse: bool = False) -> dict[str, str]:
@@ -51,7 +64,7 @@ def _fresh(backend: str, *, reuse: bool = False) -> dict[str, str]:
         if backend == "sqlite":
             env["BENCH_SQLITE"] = str(SQLITE)
         else:
-            env["BENCH_DATABASE_URL"] = PG_URL
+            env["BENCH_DATABASE_URL"] = _pg_url()
         return env
     if backend == "sqlite":
         for suffix in ("", "-wal", "-shm"):
@@ -59,11 +72,13 @@ def _fresh(backend: str, *, reuse: bool = False) -> dict[str, str]:
         env["BENCH_SQLITE"] = str(SQLITE)
     else:
         import psycopg
+        from psycopg import sql
 
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS fupin_bench_reports WITH (FORCE)")
-            conn.execute("CREATE DATABASE fupin_bench_reports")
-        env["BENCH_DATABASE_URL"] = PG_URL
+            name = sql.Identifier(PG_NAME)
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+        env["BENCH_DATABASE_URL"] = _pg_url()
     return env
 
 
@@ -484,7 +499,16 @@ def main(argv: list[str] | None = None) -> list[Result]:
     parser.add_argument("--docs", action="store_true", help="rewrite the section of docs/benchmarks.md")
     parser.add_argument("--reuse", action="store_true", help="measure again on the database of the last run")
     parser.add_argument("--docs-only", action="store_true", help="rewrite the docs from the saved figures")
+    parser.add_argument(
+        "--db",
+        metavar="NAME",
+        help="scratch databases of one's own: PostgreSQL NAME and bench/out/NAME.sqlite3 (not with --docs)",
+    )
     args = parser.parse_args(argv if argv is not None else [])
+    if args.db:
+        if args.docs or args.docs_only:
+            parser.error("--db measures on scratch databases; --docs reads the shared run's figures")
+        _use_scratch(args.db)
     if args.child:
         print(json.dumps(child(args.child, args.persons), default=str))
         return []
@@ -495,8 +519,8 @@ def main(argv: list[str] | None = None) -> list[Result]:
     for backend in ("sqlite", "postgres"):
         if args.only in (None, backend):
             rows.append(_run(backend, args.persons, reuse=args.reuse))
-            (OUT / f"reports-{backend}.json").write_text(json.dumps(rows[-1]), encoding="utf-8")
-            with (OUT / "reports-history.jsonl").open("a", encoding="utf-8") as history:
+            (OUT / f"{SAVED}-{backend}.json").write_text(json.dumps(rows[-1]), encoding="utf-8")
+            with (OUT / f"{SAVED}-history.jsonl").open("a", encoding="utf-8") as history:
                 history.write(json.dumps({**rows[-1], "at": dt.datetime.now().isoformat(timespec="minutes")}) + "\n")
     results = []
     for r in rows:

@@ -22,7 +22,7 @@ from fupin.registry.choices import Cause, PovertyStatus
 from fupin.registry.models import Household
 from fupin.reports.cache import cached
 from fupin.reports.scope import Scope, resolve_scope, user_scope
-from fupin.reports.selectors.indicators import compute, counts, report_session, yuan
+from fupin.reports.selectors.indicators import compute, household_counts, person_counts, report_session, yuan
 from fupin.reports.selectors.periods import household_in_year_q
 from fupin.reports.selectors.visits import as_of_for, overdue_or_none
 
@@ -56,7 +56,8 @@ def build(scope: Scope, year: int) -> dict[str, Any]:
     regions = Region.objects.in_bulk(scope.region_ids) if not scope.everything else Region.objects.in_bulk()
     child_of = _child_of(children, focus)
     with report_session():
-        counted = counts(scope, year)
+        hh_rows = household_counts(scope, year)
+        pp_rows = person_counts(scope, year)
     as_of = as_of_for(year)
     late = overdue_or_none(scope.filter(Household.objects.filter(household_in_year_q(year))), as_of)
     overdue_rows = list(late.values("region_id").annotate(n=Count("pk")).order_by()) if late is not None else []
@@ -70,7 +71,8 @@ def build(scope: Scope, year: int) -> dict[str, Any]:
                 for source, target in fields.items():
                     per_child[child.pk][target] += row[source]
 
-    roll(counted.regions, {**{f: f for f in CHILD_FIELDS if f != "overdue"}, "persons_registered": "persons"})
+    roll(hh_rows, {f: f for f in CHILD_FIELDS if f != "overdue"})
+    roll(pp_rows, {"registered": "persons"})
     roll(overdue_rows, {"n": "overdue"})
 
     in_year = scope.filter(Household.objects.filter(household_in_year_q(year)))
@@ -93,7 +95,7 @@ def build(scope: Scope, year: int) -> dict[str, Any]:
         "year": year,
         "as_of": as_of.isoformat(),
         "focus": _region_json(focus) if focus else None,
-        "indicators": compute(scope, year, counted=counted),
+        "indicators": compute(scope, year, hh_rows=hh_rows, pp_rows=pp_rows),
         "overdue": sum(r["n"] for r in overdue_rows),
         "overdue_known": late is not None,
         "children": [

@@ -1,13 +1,12 @@
 """The leaders' figures (issue 6 §1): exact counts from the raw rows in a handful of
-set-based aggregates — one statement that reads the members once (grouped per household)
-for both the per-region counts and the persons covered per measure item, two more over
-the year's measures (amounts, personal beneficiaries), two over the items of houses and
-credit, and three small ones over the organisation — never a loop over households.
-Covering indexes on households, members and measures keep SQLite on the indexes alone
-(docs/benchmarks.md, "Reports (issue 6)").
+set-based aggregates — one GROUP BY over households, one over members, three over the
+year's measures (persons covered, amounts, personal beneficiaries), two over the items of
+houses and credit, and three small ones over the organisation — never a loop over
+households. Covering indexes on households, members and measures keep SQLite on the
+indexes alone (docs/benchmarks.md, "Reports (issue 6)").
 
-Per-region rows (`counts(...).regions`) are what the dashboard rolls up for its
-drill-down; `indicators()` sums the same rows, so a card and its chart always agree.
+Per-region rows (`household_counts`, `person_counts`) are what the dashboard rolls up for
+its drill-down; `indicators()` sums the same rows, so a card and its chart always agree.
 The rules for "counts in year Y" are in `periods.py` and docs/indicators.md.
 """
 
@@ -17,9 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
-from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
@@ -73,107 +71,34 @@ def active_pairing_at(on) -> Q:
     return (Q(started_on__isnull=True) | Q(started_on__lte=on)) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
 
-def _where(qs) -> tuple[str, list]:
-    """The WHERE clause of queryset `qs` as SQL naming its table, and its parameters: the
-    raw statement below keeps the conditions of periods.py without restating them."""
-    query = qs.query
-    try:
-        sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
-    except FullResultSet:
-        return "1=1", []
-    except EmptyResultSet:
-        return "1=0", []
-    return sql or "1=1", list(params)
-
-
-class Counts(NamedTuple):
-    """`regions`: per region id, households of each group (GROUPS), those paired at the end
-    of the year, active members of each household group (`persons_<group>`), students,
-    migrant workers and the holders of each public-welfare post (`post_<code>`).
-    `items`: per measure item of the year, households and the persons covered by its
-    household-level measures (`measure_items` adds amounts and personal beneficiaries)."""
-
-    regions: list[dict[str, Any]]
-    items: list[dict[str, Any]]
-
-
-def _member_flags() -> dict[str, Q]:
-    return {
-        "students": ~Q(school_status__in=NOT_IN_SCHOOL),
-        "migrant_workers": Q(work_status__in=sorted(MIGRANT_WORK)),
-        **{f"post_{code}": Q(welfare_post=code) for code in POST_CODES},
-    }
-
-
-def counts(scope: Scope, year: int) -> Counts:
-    """The per-region and per-item counts in one statement that reads the members once:
-    the active members grouped per household (their number and flags) are materialised,
-    then summed per region over the households that count in the year, and joined to the
-    year's (item, household) pairs for the persons covered.
-
-    A household-level measure covers every member of the household active in the year
-    (whether or not the household counts in the year), and a member belongs to one
-    household, so summing those numbers over the distinct pairs counts distinct persons.
-    Beneficiaries of personal measures are added by `personal_covered`."""
-    q = connection.ops.quote_name
-    hh, mb, ms = (q(m._meta.db_table) for m in (Household, Member, Measure))
-    flags = _member_flags()
-    # Table names from model metadata, conditions compiled by the ORM, placeholders only:
-    # no input reaches the SQL text.
-    cols, params = [], []
-    for name, cond in flags.items():
-        sql, p = _where(Member.objects.filter(cond))
-        cols.append(f"SUM(CASE WHEN {sql} THEN 1 ELSE 0 END) AS {name}")
-        params += p
-    active, p = _where(Member.objects.filter(member_active_q(year)))
-    scoped, sp = _in_scope(scope, f"{mb}.household_id")
-    params += [*p, *sp]
-    per_household = (
-        f"SELECT {mb}.household_id AS hid, COUNT(*) AS n, {', '.join(cols)}"  # noqa: S608
-        f" FROM {mb} WHERE {active}{scoped} GROUP BY {mb}.household_id"
-    )
-    groups = {g: _where(Household.objects.filter(c)) for g, c in status_groups(year).items() if g != "registered"}
-    paired, pp = (
-        Pairing.objects.filter(active_pairing_at(year_end(year))).values("household_id").query.sql_with_params()
-    )
-    region_cols = ["COUNT(*)"]
-    for sql, p in groups.values():
-        region_cols.append(f"SUM(CASE WHEN {sql} THEN 1 ELSE 0 END)")
-        params += p
+def household_counts(scope: Scope, year: int) -> list[dict[str, Any]]:
+    """Per region id: households of each group, and those paired at the end of the year."""
     # `IN (subquery)` rather than a correlated EXISTS: PostgreSQL hashes the paired
     # households once instead of probing the pairings per household.
-    region_cols.append(f"SUM(CASE WHEN {hh}.id IN ({paired}) THEN 1 ELSE 0 END)")
-    params += pp
-    region_cols.append("SUM(pm.n)")
-    for sql, p in groups.values():
-        region_cols.append(f"SUM(CASE WHEN {sql} THEN pm.n ELSE 0 END)")
-        params += p
-    region_cols += [f"SUM(pm.{name})" for name in flags]
-    counted, p = _where(scope.filter(Household.objects.filter(household_in_year_q(year))))
-    params += p
-    in_scope, p = _in_scope(scope, "household_id")
-    params += [year, *p]
-    item_cols = ["x.item_id", "COUNT(*)", "SUM(CASE WHEN x.whole > 0 THEN pm.n ELSE 0 END)"]
-    item_cols += ["NULL"] * (len(region_cols) + 1 - len(item_cols))
-    sql = (
-        f"WITH pm AS MATERIALIZED ({per_household})"  # noqa: S608
-        f" SELECT 0, {hh}.region_id, {', '.join(region_cols)} FROM {hh} LEFT JOIN pm ON pm.hid = {hh}.id"
-        f" WHERE {counted} GROUP BY {hh}.region_id"
-        f" UNION ALL SELECT 1, {', '.join(item_cols)}"
-        " FROM (SELECT item_id, household_id, COUNT(*) - COUNT(beneficiary_id) AS whole"
-        f" FROM {ms} WHERE year = %s{in_scope} GROUP BY item_id, household_id) x"
-        " LEFT JOIN pm ON pm.hid = x.household_id GROUP BY x.item_id"
+    paired = Pairing.objects.filter(active_pairing_at(year_end(year))).values("household_id")
+    annotations: dict[str, Any] = {
+        g: (Count("pk", filter=q) if q else Count("pk")) for g, q in status_groups(year).items()
+    }
+    annotations["paired"] = Count("pk", filter=Q(pk__in=paired))
+    qs = scope.filter(Household.objects.filter(household_in_year_q(year)))
+    return list(qs.values("region_id").annotate(**annotations).order_by())
+
+
+def person_counts(scope: Scope, year: int) -> list[dict[str, Any]]:
+    """Per region id: active members of each household group, students, migrant workers
+    and the holders of each public-welfare post."""
+    annotations: dict[str, Any] = {
+        g: (Count("pk", filter=q) if q else Count("pk")) for g, q in status_groups(year, "household__").items()
+    }
+    annotations["students"] = Count("pk", filter=~Q(school_status__in=NOT_IN_SCHOOL))
+    annotations["migrant_workers"] = Count("pk", filter=Q(work_status__in=sorted(MIGRANT_WORK)))
+    for code in POST_CODES:
+        annotations[f"post_{code}"] = Count("pk", filter=Q(welfare_post=code))
+    members = scope.filter(
+        Member.objects.filter(member_active_q(year), household_in_year_q(year, "household__")), "household__region_id"
     )
-    region_keys = [*GROUPS, "paired", *(f"persons_{g}" for g in GROUPS), *flags]
-    regions, items = [], []
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        for part, key, *values in cur.fetchall():
-            if part == 0:
-                regions.append({"region_id": key, **{k: int(v or 0) for k, v in zip(region_keys, values, strict=True)}})
-            else:
-                items.append({"item_id": key, "households": int(values[0]), "persons": int(values[1] or 0)})
-    return Counts(regions, items)
+    rows: list[dict[str, Any]] = list(members.values("household__region_id").annotate(**annotations).order_by())
+    return [{"region_id": r["household__region_id"], **r} for r in rows]
 
 
 def _in_scope(scope: Scope, column: str) -> tuple[str, list]:
@@ -191,21 +116,40 @@ def _cents(value) -> Decimal:
     return (Decimal(int(value or 0)) / 100).quantize(CENT)
 
 
-def measure_items(scope: Scope, year: int, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per measure item of the year (`items` from `counts`): households, persons covered
-    (adding the beneficiaries of personal measures, only where the household has no
-    household-level measure of the item, else they are counted already) and amount."""
+def measure_items(scope: Scope, year: int) -> list[dict[str, Any]]:
+    """Per measure item of the year: households, persons covered and amount.
+
+    The year's measures are first reduced to one row per (item, household) — whether one
+    of them is household-level (no beneficiary) —, then joined once to the number of
+    active members per household: a household-level measure covers every member of the
+    household active in the year, and a member belongs to one household, so summing those
+    numbers over the distinct pairs counts distinct persons. Beneficiaries of personal
+    measures are added by `personal_covered` (only where the household has no
+    household-level measure of the item, else they are counted already)."""
     q = connection.ops.quote_name
-    ms = q(Measure._meta.db_table)
+    ms, mb = q(Measure._meta.db_table), q(Member._meta.db_table)
     scoped, params = _in_scope(scope, "household_id")
-    # Amounts apart, in whole cents (exact on SQLite too): in the (item, household) pairs
-    # they would make every one of the hundreds of thousands of groups carry a wide sum.
+    # Table names from model metadata and placeholders only: no input reaches the SQL text.
+    sql = (
+        "SELECT x.item_id, COUNT(*), SUM(CASE WHEN x.whole > 0 THEN pm.n ELSE 0 END)"  # noqa: S608
+        " FROM (SELECT item_id, household_id, COUNT(*) - COUNT(beneficiary_id) AS whole"
+        f" FROM {ms} WHERE year = %s{scoped} GROUP BY item_id, household_id) x"
+        f" LEFT JOIN (SELECT m.household_id AS hid, COUNT(*) AS n FROM {mb} m WHERE {member_active_sql('m')}"
+        f"{_in_scope(scope, 'm.household_id')[0]} GROUP BY m.household_id) pm ON pm.hid = x.household_id"
+        " GROUP BY x.item_id"
+    )
+    # Amounts apart, in whole cents (exact on SQLite too): in the pairs above they would
+    # make every one of the hundreds of thousands of groups carry a wide sum.
     amounts = (
         f"SELECT item_id, SUM(CAST(ROUND(amount * 100) AS BIGINT)) FROM {ms}"  # noqa: S608
         f" WHERE year = %s{scoped} GROUP BY item_id"
     )
-    rows = {r["item_id"]: {**r, "amount": _cents(0)} for r in items}
     with connection.cursor() as cur:
+        cur.execute(sql, [year, *params, *member_active_params(year), *params])
+        rows = {
+            item_id: {"item_id": item_id, "households": households, "amount": _cents(0), "persons": int(n or 0)}
+            for item_id, households, n in cur.fetchall()
+        }
         cur.execute(amounts, [year, *params])
         for item_id, cents in cur.fetchall():
             rows[item_id]["amount"] = _cents(cents)
@@ -320,22 +264,24 @@ def report_session() -> Iterator[None]:
         yield
 
 
-def compute(scope: Scope, year: int, *, counted: Counts | None = None) -> dict[str, Any]:
-    """The indicators of `scope` in `year` (see KEYS); the dashboard passes the counts it
-    already holds."""
+def compute(
+    scope: Scope, year: int, *, hh_rows: list[dict[str, Any]] | None = None, pp_rows: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The indicators of `scope` in `year` (see KEYS); the dashboard passes the per-region
+    rows it already holds."""
     with report_session():
-        return _compute(scope, year, counted if counted is not None else counts(scope, year))
+        return _compute(scope, year, hh_rows=hh_rows, pp_rows=pp_rows)
 
 
-def _compute(scope: Scope, year: int, counted: Counts) -> dict[str, Any]:
-    totals = _sum_rows(
-        counted.regions,
-        [*GROUPS, "paired", *(f"persons_{g}" for g in GROUPS), "students", "migrant_workers"]
-        + [f"post_{c}" for c in POST_CODES],
+def _compute(
+    scope: Scope, year: int, *, hh_rows: list[dict[str, Any]] | None, pp_rows: list[dict[str, Any]] | None
+) -> dict[str, Any]:
+    hh = _sum_rows(hh_rows if hh_rows is not None else household_counts(scope, year), [*GROUPS, "paired"])
+    pp = _sum_rows(
+        pp_rows if pp_rows is not None else person_counts(scope, year),
+        [*GROUPS, "students", "migrant_workers", *(f"post_{c}" for c in POST_CODES)],
     )
-    hh = totals
-    pp = {**totals, **{g: totals[f"persons_{g}"] for g in GROUPS}}
-    items = measure_items(scope, year, counted.items)
+    items = measure_items(scope, year)
     everything = {i.pk: i for i in MeasureItem.objects.all()}  # the catalogue: a few dozen rows
     catalogue = {r["item_id"]: everything[r["item_id"]] for r in items}
     names: dict[str, int] = defaultdict(int)
