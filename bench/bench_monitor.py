@@ -18,89 +18,45 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench import common
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "fupin_bench_monitor"
+VAR_DIR = "monitor-var"
 SECTION = "## Monitoring (issue 7)"
 YEAR = 2021
 TARGET_SECONDS = 60
 TARGET_RATIO = 5
 
 
-def _env(url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "config.settings.base",
-            "FUPIN_MODE": "dev",
-            "PYTHONPATH": str(ROOT),
-            "FUPIN_VAR_DIR": str(ROOT / "bench" / "out" / "monitor-var"),
-        }
-    )
-    return env
-
-
-def _fupin(url: str, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "fupin", *args], cwd=ROOT, env=_env(url), check=True, stdout=subprocess.DEVNULL
-    )
-
-
 def fresh_database(vendor: str, workdir: Path) -> str:
     """An empty, migrated database with the demo region tree; returns its URL."""
-    if vendor == "sqlite":
-        db = workdir / "monitor.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{db}"
-    else:
-        import psycopg
-
-        url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]).fetchone():
-                conn.execute(f"CREATE DATABASE {PG_NAME}")
-        # Emptied by dropping its schema: DROP DATABASE waits on every backend of a shared server.
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA public CASCADE")
-            conn.execute("CREATE SCHEMA public")
-    _fupin(url, "migrate", "-v0")
-    _fupin(url, "import_regions", str(ROOT / "fupin" / "regions" / "data" / "zhuhui.csv"))
-    return url
+    return common.fresh_database(vendor, sqlite_path=workdir / "monitor.sqlite3", pg_name=PG_NAME, var_dir=VAR_DIR)
 
 
 def child(url: str, *args: str) -> dict:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.monitor_child", *args], cwd=ROOT, env=_env(url), capture_output=True, text=True
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-4000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return common.run_child(url, VAR_DIR, "bench.monitor_child", *args)
 
 
 def run(vendor: str, workdir: Path, persons: int, list_path: Path) -> dict:
-    print(f"[{vendor}] fresh database …", flush=True)
-    url = fresh_database(vendor, workdir)
-    print(f"[{vendor}] loading {persons:,} persons …", flush=True)
-    loaded = child(url, "load", str(persons), str(YEAR))
-    print(
-        f"    {loaded['households']:,} households, {loaded['persons']:,} persons in {loaded['seconds']:.1f} s",
-        flush=True,
+    url, loaded = common.populated_database(
+        vendor,
+        persons,
+        fresh=lambda: fresh_database(vendor, workdir),
+        load=lambda url: child(url, "load", str(persons), str(YEAR)),
     )
     print(f"[{vendor}] baseline and full screening …", flush=True)
     load_before = os.getloadavg()[0]
     out = child(url, "measure", str(list_path), str(YEAR))
-    out.update(loaded=loaded, vendor=vendor, total=out["upload"] + out["screening"],
-               load=max(load_before, os.getloadavg()[0]))
+    out.update(
+        loaded=loaded, vendor=vendor, total=out["upload"] + out["screening"], load=max(load_before, os.getloadavg()[0])
+    )
     print(
         f"    baseline {out['baseline']:.1f} s; upload {out['upload']:.1f} s + screening {out['screening']:.1f} s"
         f" = {out['total']:.1f} s; {out['alerts']:,} alerts",
@@ -128,8 +84,6 @@ def table(results: list[dict]) -> list[str]:
 
 
 def write_doc(lines: list[str], args: argparse.Namespace, results: list[dict]) -> Path:
-    doc = ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     verdicts = []
     for r in results:
         ok = r["total"] <= TARGET_SECONDS and r["total"] <= TARGET_RATIO * r["baseline"]
@@ -158,20 +112,13 @@ def write_doc(lines: list[str], args: argparse.Namespace, results: list[dict]) -
         "",
         f"Targets: full screening ≤ {TARGET_SECONDS} s on PostgreSQL and ≤ {TARGET_RATIO}× the baseline. "
         f"Result: {'; '.join(verdicts)}. The machine was shared with other runs: 1-minute load average "
-        f"{', '.join(f'{r['load']:.1f} ({r['vendor']})' for r in results)} on {os.cpu_count()} cores, so the "
+        f"{', '.join(f'{r["load"]:.1f} ({r["vendor"]})' for r in results)} on {os.cpu_count()} cores, so the "
         "absolute times carry that load; the baseline runs in the same process just before, under the same load.",
         "",
         *lines,
         "",
     ]
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(body)
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + "\n".join(body) + ("\n" + text[end + 1 :] if end != -1 else "")
-    doc.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-    return doc
+    return common.write_section(SECTION, body)
 
 
 def main(argv: list[str] | None = None) -> list[dict]:

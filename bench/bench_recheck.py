@@ -25,14 +25,15 @@ import os
 import platform
 import random
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench import common
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "fupin_bench_recheck"
+VAR_DIR = "recheck-var"
 SECTION = "## Re-check (issue 4)"
 YEAR = 2019
 TARGET_SECONDS = 60
@@ -49,56 +50,13 @@ GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞
 # Parent: databases, files, report
 
 
-def _env(url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "config.settings.base",
-            "FUPIN_MODE": "dev",
-            "PYTHONPATH": str(ROOT),
-            "FUPIN_VAR_DIR": str(ROOT / "bench" / "out" / "recheck-var"),
-        }
-    )
-    return env
-
-
 def fresh_database(vendor: str, workdir: Path) -> str:
     """An empty, migrated database with the demo region tree; returns its URL."""
-    if vendor == "sqlite":
-        db = workdir / "recheck.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{db}"
-    else:
-        import psycopg
-
-        url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]).fetchone():
-                conn.execute(f"CREATE DATABASE {PG_NAME}")
-        # Emptied by dropping its schema: DROP DATABASE would wait on every backend of a shared server.
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA public CASCADE")
-            conn.execute("CREATE SCHEMA public")
-    for args in (["migrate", "-v0"], ["import_regions", str(ROOT / "fupin" / "regions" / "data" / "zhuhui.csv")]):
-        subprocess.run(
-            [sys.executable, "-m", "fupin", *args], cwd=ROOT, env=_env(url), check=True, stdout=subprocess.DEVNULL
-        )
-    return url
+    return common.fresh_database(vendor, sqlite_path=workdir / "recheck.sqlite3", pg_name=PG_NAME, var_dir=VAR_DIR)
 
 
 def child(url: str, *args: str) -> dict:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.bench_recheck", "--child", *args],
-        cwd=ROOT,
-        env=_env(url),
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-4000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return common.run_child(url, VAR_DIR, "bench.bench_recheck", "--child", *args)
 
 
 def write_lists(workdir: Path, persons: int, rows: int, seed: int) -> list[Path]:
@@ -141,13 +99,11 @@ def person_ids(persons: int, seed: int) -> list[str]:
 
 
 def run(vendor: str, workdir: Path, args: argparse.Namespace, lists: list[Path]) -> dict:
-    print(f"[{vendor}] fresh database …", flush=True)
-    url = fresh_database(vendor, workdir)
-    print(f"[{vendor}] loading {args.persons:,} persons …", flush=True)
-    loaded = child(url, "load", str(args.persons), str(args.seed))
-    print(
-        f"    {loaded['households']:,} households, {loaded['persons']:,} persons in {loaded['seconds']:.1f} s",
-        flush=True,
+    url, loaded = common.populated_database(
+        vendor,
+        args.persons,
+        fresh=lambda: fresh_database(vendor, workdir),
+        load=lambda url: child(url, "load", str(args.persons), str(args.seed)),
     )
     print(f"[{vendor}] registering {len(lists)} lists …", flush=True)
     registered = child(url, "lists", *map(str, lists))
@@ -181,8 +137,6 @@ def table(results: list[dict]) -> list[str]:
 
 
 def write_doc(lines: list[str], args: argparse.Namespace, results: list[dict]) -> Path:
-    doc = ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     verdicts = []
     for r in results:
         seconds = "met" if r["recheck"] <= TARGET_SECONDS else "NOT met"
@@ -239,14 +193,7 @@ def write_doc(lines: list[str], args: argparse.Namespace, results: list[dict]) -
         *lines,
         "",
     ]
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(body)
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + "\n".join(body) + ("\n" + text[end + 1 :] if end != -1 else "")
-    doc.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-    return doc
+    return common.write_section(SECTION, body)
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
