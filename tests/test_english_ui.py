@@ -8,27 +8,32 @@ that are records), which the world below created and which are listed here expli
 
 from __future__ import annotations
 
+import inspect
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
+from django.utils import translation
 
 from fupin.regions.models import Region
 from tests.assistance.test_matrix import CASES as ASSISTANCE
-from tests.assistance.test_matrix import world as assistance_world  # noqa: F401 (fixture)
-from tests.conftest import DISTRICT, SYSTEM
+from tests.assistance.test_matrix import world as assistance_world
+from tests.conftest import CAST_ROLES, DISTRICT, SYSTEM, make_user
+from tests.conftest import world as conftest_world
 from tests.core.test_matrix import CASES as CORE
-from tests.core.test_matrix import world as core_world  # noqa: F401 (fixture)
+from tests.core.test_matrix import world as core_world
 from tests.exchange.test_matrix import CASES as EXCHANGE
+from tests.exchange.test_matrix import batch
 from tests.identification.test_matrix import CASES as IDENTIFICATION
-from tests.identification.test_matrix import world as identification_world  # noqa: F401 (fixture)
+from tests.identification.test_matrix import world as identification_world
 from tests.matrix import Case
 from tests.monitoring.test_matrix import CASES as MONITORING
-from tests.monitoring.test_matrix import world as monitoring_world  # noqa: F401 (fixture)
+from tests.monitoring.test_matrix import world as monitoring_world
 from tests.registry.test_matrix import CASES as REGISTRY
-from tests.registry.test_matrix import world as registry_world  # noqa: F401 (fixture)
+from tests.registry.test_matrix import world as registry_world
 from tests.reports.test_matrix import CASES as REPORTS
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -176,13 +181,56 @@ def data_strings(db) -> list[str]:
     return sorted(set(DATA + records()), key=len, reverse=True)
 
 
-@pytest.fixture
-def full_world(world, assistance_world, core_world, identification_world, monitoring_world, registry_world):  # noqa: F811
+# The worlds of the app matrices, in the order the fixtures built them (each extends the one
+# `World` the first returns). Their fixture functions are called directly below.
+WORLDS = (
+    conftest_world,
+    assistance_world,
+    core_world,
+    identification_world,
+    monitoring_world,
+    registry_world,
+)
+
+
+def _build_world():
     """The worlds of the app matrices in one, with a district audit run (for the audit pages)."""
     from fupin.reports.services.audit import audit_run
 
+    cast = {name: make_user(name, *roles) for name, roles in CAST_ROLES.items()}  # look-ups
+    given = {"regions": {r.code: r for r in Region.objects.all()}, **cast}
+    for fixture in WORLDS:
+        # pytest offers no public call of a fixture's function; its own accessor does it.
+        function = fixture._get_wrapped_function()
+        given["world"] = function(**{name: given[name] for name in inspect.signature(function).parameters})
+    world = given["world"]
+    batch(world)  # made once per world: made here, not in a test whose rollback would undo it
     world.extra["run"] = audit_run(ctx=SYSTEM, region=Region.objects.get(code=DISTRICT), year=2017)
     return world
+
+
+@pytest.fixture(scope="module")
+def full_world(django_db_setup, django_db_blocker):
+    """One world for every page of the module (building it took most of each test's time):
+    built in a transaction kept open over the module, within which each test runs in its own
+    savepoint, and rolled back at the end so that the next module starts from the session's
+    state."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with translation.override("zh-hans"):  # as each test starts (tests/conftest.py)
+                world = _build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -216,7 +264,11 @@ def test_a_chinese_page_is_caught(coordinator, data_strings):
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.label() + (c.query or "")) for c in PAGES])
 def test_page_is_english(case: Case, full_world, english, data_strings):
+    kept = set(full_world.extra)
     url = case.url(full_world)
+    # Anything a case keeps in the shared world must be built with it (see _build_world): a
+    # test's own rows are rolled back after it.
+    assert set(full_world.extra) == kept, "built during a test: add it to _build_world"
     response = english.get(url)
     assert response.status_code == 200, url
     if not response["Content-Type"].startswith("text/html"):

@@ -22,11 +22,10 @@ import datetime as dt
 import polars as pl
 
 from fupin.identification.choices import Criterion
-from fupin.identification.models.fields import INPUT_KEYS
+from fupin.identification.models.fields import INPUT_FORMAT, INPUT_KEYS, RESULT_FORMAT, RESULT_KEYS
 from fupin.identification.rules import (
     COMPULSORY_AGES,
     DANGEROUS_GRADES,
-    DETAIL_KEYS,
     HEALTH_EXCUSES,
     NOT_IN_SCHOOL,
     SAFE_GRADES,
@@ -172,15 +171,16 @@ def evaluate_frame(
         "water": dict(reason=pl.when(pl.col("o_water") == "unknown").then(pl.lit("not_recorded")).otherwise(none)),
     }
     # Compact stored forms (models.fields: compact_results / compact_inputs): one array per
-    # applied criterion, [criterion, outcome, *detail values in DETAIL_KEYS order].
+    # applied criterion, [criterion, outcome, *detail values in the layout's order], after the
+    # layout's marker.
     parts = [
         pl.when(pl.col(f"c_{c}"))
         .then(
             pl.concat_str(
                 [
-                    pl.lit(f'["{c}",'),
+                    pl.lit(f',["{c}",'),
                     _json(pl.col(f"o_{c}")),
-                    *[pl.concat_str([pl.lit(","), _json(details[c][k])]) for k in DETAIL_KEYS[c]],
+                    *[pl.concat_str([pl.lit(","), _json(details[c][k])]) for k in RESULT_KEYS[c]],
                     pl.lit("]"),
                 ]
             )
@@ -205,7 +205,7 @@ def evaluate_frame(
     }
     inputs = pl.concat_str(
         [
-            pl.lit("["),
+            pl.lit(f'["{INPUT_FORMAT}",'),
             pl.concat_str([_json(values[k]) for k in INPUT_KEYS if k != "members"], separator=","),
             pl.lit(",["),
             pl.col("members").list.join(","),
@@ -217,9 +217,7 @@ def evaluate_frame(
         "region_id",
         "policy_id",
         inputs.alias("inputs"),
-        pl.concat_str(
-            [pl.lit("["), pl.concat_str(parts, separator=",", ignore_nulls=True).fill_null(""), pl.lit("]")]
-        ).alias("results"),
+        pl.concat_str([pl.lit(f'["{RESULT_FORMAT}"'), *parts, pl.lit("]")], ignore_nulls=True).alias("results"),
         pl.when(applied_not_met)
         .then(pl.lit("eligible"))
         .when(all_met)

@@ -7,6 +7,7 @@ from fupin.assistance.models import Cadre, Measure, Pairing, Plan, Visit, Wish, 
 from fupin.assistance.selectors.plans import plan_gaps
 from fupin.demo.generator import generate_district
 from fupin.registry.models import Household
+from tests.demo_helpers import households_only, skip_unless_sqlite, sqlite_variable_limit
 
 
 @pytest.fixture
@@ -42,24 +43,6 @@ def test_demo_measures_answer_the_causes(district):
 # -- chunking ---------------------------------------------------------------------------------
 
 
-def _households_only(monkeypatch, n: int, seed: int):
-    """A demo registry without its phases, and the context the assistance phase gets."""
-    from fupin.core.changelog import Context
-    from fupin.core.choices import ChangeSource
-    from fupin.demo import generator
-    from fupin.regions.models import Region
-
-    monkeypatch.setattr(generator, "DEMO_PHASES", [])
-    generator.generate_district(households=n, seed=seed)
-    return generator.DemoContext(
-        change=Context(actor=None, source=ChangeSource.COMMAND),
-        seed=seed,
-        year=2017,
-        household_ids=list(Household.objects.order_by("pk").values_list("pk", flat=True)),
-        regions={r.code: r for r in Region.objects.all()},
-    )
-
-
 def _fingerprint() -> tuple:
     from fupin.core.models import ObjectChange
 
@@ -85,7 +68,7 @@ def test_small_chunks_give_the_same_data_as_one_chunk(db, monkeypatch):
 
     from fupin.assistance import demo
 
-    ctx = _households_only(monkeypatch, 90, seed=21)
+    ctx = households_only(monkeypatch, 90, seed=21)
     prints = []
     for chunk in (7, 10_000):
         with transaction.atomic():
@@ -104,25 +87,14 @@ def test_no_statement_outgrows_sqlites_variable_limit(db, monkeypatch):
     """With SQLite's old limit of 999 variables a statement a household id each (a district of
     300,000 households against today's 250,000) fails; chunks keep every statement below it."""
     import random
-    import sqlite3
-
-    from django.db import connection
 
     from fupin.assistance import demo
 
-    if connection.vendor != "sqlite":
-        pytest.skip("the variable limit is SQLite's")
-    ctx = _households_only(monkeypatch, 1250, seed=22)
-    connection.ensure_connection()
-    raw = connection.connection
-    old = raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
-    try:
-        with pytest.raises(Exception, match="too many SQL variables"):
-            list(Household.objects.filter(pk__in=ctx.household_ids))  # the limit is in force
+    skip_unless_sqlite()
+    ctx = households_only(monkeypatch, 1250, seed=22)
+    with sqlite_variable_limit(ctx.household_ids):
         monkeypatch.setattr(demo, "CHUNK", 400)
         counts = demo.populate(rng=random.Random(5), year=2017, ctx=ctx)
-    finally:
-        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, old)
     registered = Household.objects.filter(registered=True, closed_on__isnull=True).count()
     assert registered > 999
     assert Plan.objects.count() == registered

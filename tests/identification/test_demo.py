@@ -3,6 +3,7 @@
 from fupin.demo import generator
 from fupin.identification import demo
 from fupin.identification.models import Application, Assessment, ComparisonList, Finding, NeedsCheck, Recheck
+from tests.demo_helpers import households_only, skip_unless_sqlite, sqlite_variable_limit
 
 
 def test_the_demo_phase(regions, coordinator, reviewer, cadre, monkeypatch):
@@ -39,25 +40,12 @@ def test_the_demo_phase(regions, coordinator, reviewer, cadre, monkeypatch):
     assert Finding.objects.filter(kind="rule").exists() and Finding.objects.filter(kind="likely_duplicate").exists()
 
 
-def _district(monkeypatch, households: int, seed: int):
-    from fupin.registry.models import Household
-
-    monkeypatch.setattr(generator, "DEMO_PHASES", [])
-    generator.generate_district(households=households, seed=seed, year=2017)
-    return generator.DemoContext(
-        change=generator.Context(actor=None),
-        seed=seed,
-        year=2017,
-        household_ids=list(Household.objects.order_by("pk").values_list("pk", flat=True)),
-    )
-
-
 def test_the_needs_checks_do_not_depend_on_the_chunk_size(db, monkeypatch):
     import random
 
     from django.db import transaction
 
-    ctx = _district(monkeypatch, 90, seed=23)
+    ctx = households_only(monkeypatch, 90, seed=23)
     prints = []
     for chunk in (7, 10_000):
         with transaction.atomic():
@@ -74,26 +62,14 @@ def test_no_statement_outgrows_sqlites_variable_limit(db, monkeypatch):
     """With SQLite's old limit of 999 variables a query naming every household id fails on a
     district of 300,000 households; the phase reads and writes the households in chunks."""
     import random
-    import sqlite3
-
-    import pytest
-    from django.db import connection
 
     from fupin.registry.models import Household
 
-    if connection.vendor != "sqlite":
-        pytest.skip("the variable limit is SQLite's")
-    ctx = _district(monkeypatch, 1250, seed=22)
-    connection.ensure_connection()
-    raw = connection.connection
-    old = raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
-    try:
-        with pytest.raises(Exception, match="too many SQL variables"):
-            list(Household.objects.filter(pk__in=ctx.household_ids))  # the limit is in force
+    skip_unless_sqlite()
+    ctx = households_only(monkeypatch, 1250, seed=22)
+    with sqlite_variable_limit(ctx.household_ids):
         monkeypatch.setattr(demo, "CHUNK", 400)
         counts = demo.populate(rng=random.Random(5), year=2017, ctx=ctx)
-    finally:
-        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, old)
     registered = Household.objects.filter(registered=True).count()
     assert registered > 999
     assert counts["needs_checks"] == NeedsCheck.objects.count() > registered // 2

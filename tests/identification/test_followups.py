@@ -19,8 +19,9 @@ from fupin.core.models import ObjectChange
 from fupin.identification.choices import ApplicationOrigin, Step
 from fupin.identification.models import Application, Recheck
 from fupin.identification.selectors.imports import import_preview
+from fupin.identification.selectors.policy import latest_policy_year
 from fupin.identification.services.applications import application_propose, application_submit
-from fupin.identification.services.imports import start_applications_from_import
+from fupin.identification.services.imports import application_create_from_import
 from fupin.registry.services import household_close
 from tests.conftest import DACHANG, DISTRICT, DONGYANGDU, JIEFANG, LINGHU, SYSTEM, head_data, make_household, region
 
@@ -82,7 +83,7 @@ def test_the_district_office_opens_one_case_per_unregistered_household(batch, co
     preview = import_preview(user=coordinator, batch=batch_id)
     assert (preview.households, preview.registered, preview.closed, preview.open_case) == (6, 1, 1, 1)
     assert (preview.eligible, preview.marked) == (3, 1)
-    done = start_applications_from_import(ctx=Context(actor=coordinator), batch=batch_id, year=2017)
+    done = application_create_from_import(ctx=Context(actor=coordinator), batch=batch_id, year=2017)
     assert done.created == 3
     apps = Application.objects.filter(origin=ApplicationOrigin.IMPORT)
     assert {a.household.code for a in apps} == {hh[k].code for k in ("ordinary", "marked", "other_township")}
@@ -98,8 +99,8 @@ def test_the_district_office_opens_one_case_per_unregistered_household(batch, co
 
 def test_opening_them_again_opens_nothing(batch, coordinator):
     batch_id, _hh = batch
-    start_applications_from_import(ctx=Context(actor=coordinator), batch=batch_id, year=2017)
-    again = start_applications_from_import(ctx=Context(actor=coordinator), batch=batch_id, year=2017)
+    application_create_from_import(ctx=Context(actor=coordinator), batch=batch_id, year=2017)
+    again = application_create_from_import(ctx=Context(actor=coordinator), batch=batch_id, year=2017)
     assert again.created == 0
     assert Application.objects.filter(origin=ApplicationOrigin.IMPORT).count() == 3
 
@@ -107,7 +108,7 @@ def test_opening_them_again_opens_nothing(batch, coordinator):
 def test_a_township_reviewer_opens_only_their_townships_cases(batch, reviewer):
     batch_id, hh = batch
     assert import_preview(user=reviewer, batch=batch_id).eligible == 2
-    done = start_applications_from_import(ctx=Context(actor=reviewer), batch=batch_id, year=2017)
+    done = application_create_from_import(ctx=Context(actor=reviewer), batch=batch_id, year=2017)
     assert done.created == 2
     assert not Application.objects.filter(household=hh["other_township"]).exists()
 
@@ -115,13 +116,13 @@ def test_a_township_reviewer_opens_only_their_townships_cases(batch, reviewer):
 def test_a_village_cadre_may_not_open_cases_for_an_import(batch, cadre):
     batch_id, _hh = batch
     with pytest.raises(ScopeError):
-        start_applications_from_import(ctx=Context(actor=cadre), batch=batch_id, year=2017)
+        application_create_from_import(ctx=Context(actor=cadre), batch=batch_id, year=2017)
     assert not Application.objects.filter(origin=ApplicationOrigin.IMPORT).exists()
 
 
 def test_the_village_takes_up_an_imported_case_and_the_office_can_still_decide(batch, coordinator, cadre):
     batch_id, hh = batch
-    start_applications_from_import(ctx=Context(actor=coordinator), batch=batch_id, year=2017)
+    application_create_from_import(ctx=Context(actor=coordinator), batch=batch_id, year=2017)
     app = Application.objects.get(household=hh["marked"])
     app = application_submit(ctx=Context(actor=cadre), application=app, data={})
     assert app.step == Step.APPLIED and app.attribute == "2" and app.proposed_by_id == cadre.pk
@@ -151,6 +152,19 @@ def test_the_confirmation_page_says_how_many_and_the_button_opens_them(batch, co
     # The list of imports no longer offers the batch once nobody is left to apply for.
     listing = c.get(reverse("identification:import_list")).content.decode()
     assert str(batch_id)[:8] not in listing
+
+
+def test_the_page_and_the_command_default_to_the_services_year(batch, coordinator):
+    """One default year for the page, the command and the service: the latest year with a
+    poverty line (not this calendar year, which may have no line yet)."""
+    batch_id, hh = batch
+    url = reverse("identification:import_applications", args=[batch_id])
+    body = client_for(coordinator).get(url).content.decode()
+    year = latest_policy_year()
+    assert year != timezone.localdate().year
+    assert f'name="year" value="{year}"' in body
+    call_command("applications", "--from-batch", str(batch_id), stdout=StringIO())
+    assert Application.objects.get(household=hh["marked"]).year == year
 
 
 def test_the_list_of_imports_offers_the_batch(batch, coordinator, reviewer):

@@ -192,7 +192,8 @@ def test_bulk_and_single_assessments_agree(regions):
         raw = {(h, r is not None): (_doc(i), _doc(res)) for h, r, i, res in c.fetchall()}
     for pk in singles:
         assert raw[pk, True] == raw[pk, False], pk
-        assert isinstance(raw[pk, True][0], list) and all(isinstance(r, list) for r in raw[pk, True][1])
+        inputs, results = raw[pk, True]
+        assert inputs[0] == results[0] == "v1" and all(isinstance(r, list) for r in results[1:])
 
 
 def _doc(value):

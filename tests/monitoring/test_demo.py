@@ -7,6 +7,7 @@ from fupin.monitoring.models import Alert, MonitoringObject
 from fupin.monitoring.rules import LABOUR_CODES
 from fupin.regions.models import Region
 from fupin.registry.models import Member
+from tests.demo_helpers import households_only, skip_unless_sqlite, sqlite_variable_limit
 
 
 def test_demo_phase(db):
@@ -25,24 +26,6 @@ def test_demo_phase(db):
 
 
 # -- chunking ---------------------------------------------------------------------------------
-
-
-def _households_only(monkeypatch, n: int, seed: int):
-    """A demo registry without its phases, and the context the monitoring phase gets."""
-    from fupin.core.changelog import Context
-    from fupin.core.choices import ChangeSource
-    from fupin.demo import generator
-    from fupin.registry.models import Household
-
-    monkeypatch.setattr(generator, "DEMO_PHASES", [])
-    generator.generate_district(households=n, seed=seed)
-    return generator.DemoContext(
-        change=Context(actor=None, source=ChangeSource.COMMAND),
-        seed=seed,
-        year=2017,
-        household_ids=list(Household.objects.order_by("pk").values_list("pk", flat=True)),
-        regions={r.code: r for r in Region.objects.all()},
-    )
 
 
 def _fingerprint() -> tuple:
@@ -74,7 +57,7 @@ def test_small_chunks_give_the_same_data_as_one_chunk(db, monkeypatch):
 
     from fupin.monitoring import demo
 
-    ctx = _households_only(monkeypatch, 200, seed=31)
+    ctx = households_only(monkeypatch, 200, seed=31)
     prints = []
     for chunk in (7, 10_000):
         with transaction.atomic():
@@ -90,28 +73,14 @@ def test_no_statement_outgrows_sqlites_variable_limit(db, monkeypatch):
     """With SQLite's old limit of 999 variables a statement with a household id each (a district
     of 300,000 households against today's 250,000) fails; chunks keep every statement below it."""
     import random
-    import sqlite3
-
-    import pytest
-    from django.db import connection
 
     from fupin.monitoring import demo
-    from fupin.registry.models import Household
 
-    if connection.vendor != "sqlite":
-        pytest.skip("the variable limit is SQLite's")
-    ctx = _households_only(monkeypatch, 1250, seed=32)
-    assert len(ctx.household_ids) > 999
-    connection.ensure_connection()
-    raw = connection.connection
-    old = raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
-    try:
-        with pytest.raises(Exception, match="too many SQL variables"):
-            list(Household.objects.filter(pk__in=ctx.household_ids))  # the limit is in force
+    skip_unless_sqlite()
+    ctx = households_only(monkeypatch, 1250, seed=32)
+    with sqlite_variable_limit(ctx.household_ids):
         monkeypatch.setattr(demo, "CHUNK", 400)
         counts = demo.populate(rng=random.Random(5), year=2017, ctx=ctx)
-    finally:
-        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, old)
     assert counts["objects"] == MonitoringObject.objects.count() > 0
     assert counts["alerts"] == Alert.objects.count() > 0
     # Every alert's deadline is its clue's day plus the policy's limit (15 days, seeded).

@@ -251,8 +251,9 @@ def _region_names() -> set[str]:
 
 
 def test_the_reports_pages_speak_english(district, coordinator):
-    with translation.override("en"):  # findings keep the run's language: see the xfail below
-        audit_run(ctx=Context(actor=coordinator), region=region(DISTRICT), year=2017)
+    # Run in the default Chinese: a finding stores a message key, and its details render in the
+    # reader's language (test_audit_details_render_in_the_readers_language).
+    audit_run(ctx=Context(actor=coordinator), region=region(DISTRICT), year=2017)
     client = _english(coordinator)
     data = _region_names() | {"扶", "简体中文"} | set(EXPECTED_2017["measures"])
     for url in (
@@ -271,7 +272,23 @@ def test_the_reports_pages_speak_english(district, coordinator):
     assert "No responsible assistant" in labels
 
 
-def test_audit_details_follow_the_readers_language(district, coordinator):
-    audit_run(ctx=Context(actor=None), region=region(DISTRICT), year=2017)  # the command's run
-    html = _english(coordinator).get(reverse("reports:audit_rule", args=[AuditRule.NO_CADRE])).content.decode()
-    assert "无帮扶责任人" not in html
+def test_audit_details_render_in_the_readers_language(district, coordinator):
+    """The language a run was started in does not matter: one English run reads in Chinese to
+    a Chinese reader and in English to an English one."""
+    with translation.override("en"):
+        audit_run(ctx=Context(actor=None), region=region(DISTRICT), year=2017)
+    # A finding whose detail is not just its rule's label (the label is translated anyway).
+    finding = next(
+        f for f in AuditFinding.objects.order_by("pk") if f.detail != str(AuditRule(f.rule).label) and f.params
+    )
+    with translation.override("en"):
+        english = finding.detail
+    chinese = finding.detail
+    assert english != chinese and not UI_CJK.search(english), (chinese, english)
+    url = reverse("reports:audit_rule", args=[finding.rule])
+    in_english = _english(coordinator).get(url).content.decode()
+    assert english in in_english and chinese not in in_english
+    reader = Client()
+    reader.force_login(coordinator)
+    in_chinese = reader.get(url).content.decode()
+    assert chinese in in_chinese and english not in in_chinese

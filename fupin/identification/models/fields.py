@@ -19,65 +19,97 @@ def bulk_fk(to: Any, verbose: Any, **kw: Any) -> models.ForeignKey:
 
 # An assessment's inputs and per-rule results are stored compactly (a re-check writes one per
 # registered household: 250,000 rows, measured 770 bytes each as keyed JSON, of which most
-# were the repeated keys). The compact forms are JSON arrays; reading expands them into the
-# documented keyed shapes, so every reader sees what `RuleResult.as_json` and
-# `HouseholdSnapshot.as_inputs` produce. Keyed documents (older rows, other shapes) are read
-# and written unchanged.
-INPUT_KEYS = (
-    "year",
-    "per_capita_net_income",
-    "persons",
-    "food_secure",
-    "clothing_secure",
-    "house_grade",
-    "dangerous_house",
-    "water_safe",
-    "water_difficult",
-    "members",
-)
+# were the repeated keys). The compact forms are JSON arrays whose values are read by position,
+# so each begins with a format marker naming its layout: ["v1", *values] for the inputs and
+# ["v1", [criterion, outcome, *detail values], ...] for the results. Reading expands them into
+# the documented keyed shapes, so every reader sees what `RuleResult.as_json` and
+# `HouseholdSnapshot.as_inputs` produce. Keyed documents (other shapes) are read and written
+# unchanged; arrays stored before the marker (no leading string) are layout "v1".
+#
+# A stored layout is never edited: rows written with it must still decode. A new key or order
+# gets a new marker and layout here (and rules_bulk follows it); old rows keep theirs, unless a
+# data migration rewrites them. tests/identification/test_compact_assessment.py pins them.
+INPUT_LAYOUTS: dict[str, tuple[str, ...]] = {
+    "v1": (
+        "year",
+        "per_capita_net_income",
+        "persons",
+        "food_secure",
+        "clothing_secure",
+        "house_grade",
+        "dangerous_house",
+        "water_safe",
+        "water_difficult",
+        "members",
+    ),
+}
+RESULT_LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "v1": {
+        "income": ("year", "line", "value", "reason"),
+        "food": ("reason",),
+        "clothing": ("reason",),
+        "education": ("out_of_school", "excused"),
+        "medical": ("uninsured", "reason"),
+        "housing": ("grade", "reason"),
+        "water": ("reason",),
+    },
+}
+UNMARKED = "v1"  # the layout of arrays stored without a marker
+INPUT_FORMAT = "v1"  # the layout written now (also by rules_bulk)
+RESULT_FORMAT = "v1"
+INPUT_KEYS = INPUT_LAYOUTS[INPUT_FORMAT]
+RESULT_KEYS = RESULT_LAYOUTS[RESULT_FORMAT]
 
 
-def _detail_keys() -> dict[str, tuple[str, ...]]:
-    from fupin.identification.rules import DETAIL_KEYS
-
-    return DETAIL_KEYS
+def _layout[L](value: list[Any], layouts: dict[str, L]) -> tuple[L, list[Any]]:
+    """The layout of a compact array and its values after the marker."""
+    if value and isinstance(value[0], str):
+        if value[0] not in layouts:
+            # Written by a newer layout than this code knows: never guess the positions.
+            raise ValueError(f"unknown compact assessment format {value[0]!r}")
+        return layouts[value[0]], value[1:]
+    return layouts[UNMARKED], value
 
 
 def compact_inputs(value: Any) -> Any:
     if isinstance(value, dict) and tuple(value) == INPUT_KEYS:
-        return [value[k] for k in INPUT_KEYS]
+        return [INPUT_FORMAT, *(value[k] for k in INPUT_KEYS)]
     return value
 
 
 def expand_inputs(value: Any) -> Any:
-    if isinstance(value, list) and len(value) == len(INPUT_KEYS):
-        return dict(zip(INPUT_KEYS, value, strict=True))
-    return value
+    if not isinstance(value, list):
+        return value
+    keys, values = _layout(value, INPUT_LAYOUTS)
+    if len(values) != len(keys):
+        return value
+    return dict(zip(keys, values, strict=True))
+
+
+def _compact_result(r: Any) -> Any:
+    if not isinstance(r, dict) or "outcome" not in r:
+        return r
+    criterion = r.get("criterion")
+    keys = RESULT_KEYS.get(criterion) if isinstance(criterion, str) else None
+    if keys is None or set(r) - {"criterion", "outcome", *keys} or any(r.get(k, 0) is None for k in keys):
+        return r
+    return [r["criterion"], r["outcome"], *(r.get(k) for k in keys)]
 
 
 def compact_results(value: Any) -> Any:
-    """[{"criterion": c, "outcome": o, **detail}] → [[c, o, *detail values in DETAIL_KEYS
-    order, null where absent]]; a result of another shape stays a keyed object."""
-    if not isinstance(value, list):
-        return value
-    keys_of = _detail_keys()
-    out: list[Any] = []
-    for r in value:
-        keys = keys_of.get(r.get("criterion")) if isinstance(r, dict) else None
-        extra = set(r) - {"criterion", "outcome", *keys} if keys is not None else None
-        if keys is None or extra or "outcome" not in r or any(r.get(k, 0) is None for k in keys):
-            out.append(r)
-        else:
-            out.append([r["criterion"], r["outcome"], *(r.get(k) for k in keys)])
-    return out
+    """[{"criterion": c, "outcome": o, **detail}] → [marker, [c, o, *detail values in the
+    layout's order, null where absent]]; a result of another shape stays a keyed object."""
+    if not isinstance(value, list) or (value and isinstance(value[0], str)):
+        return value  # not results, or already compact
+    return [RESULT_FORMAT, *(_compact_result(r) for r in value)]
 
 
 def expand_results(value: Any) -> Any:
     if not isinstance(value, list):
         return value
-    keys_of = _detail_keys()
+    keys_of, values = _layout(value, RESULT_LAYOUTS)
     out: list[Any] = []
-    for r in value:
+    for r in values:
         if isinstance(r, list) and len(r) >= 2:
             detail = {k: v for k, v in zip(keys_of.get(r[0], ()), r[2:], strict=False) if v is not None}
             out.append({"criterion": r[0], "outcome": r[1], **detail})

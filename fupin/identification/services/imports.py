@@ -40,7 +40,7 @@ class ImportApplications:
     application_ids: list[int]
 
 
-def start_applications_from_import(*, ctx: Context, batch: Any, year: int | None = None) -> ImportApplications:
+def application_create_from_import(*, ctx: Context, batch: Any, year: int | None = None) -> ImportApplications:
     """One candidate admission case (origin import) per eligible household of `batch` within
     the actor's scope; each logged with the actor. Set-based: one read of the eligible
     households, bulk inserts of the cases and of their change-log rows."""

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fupin.core.errors import ApplicationError
 from fupin.identification.forms import ImportApplicationsForm
 from fupin.identification.selectors.imports import import_batches, import_preview, import_scope
-from fupin.identification.services.imports import start_applications_from_import
+from fupin.identification.selectors.policy import latest_policy_year
+from fupin.identification.services.imports import application_create_from_import
 from fupin.identification.views.common import form_context, run_service
 
 
@@ -24,6 +25,15 @@ def _require_scope(request: HttpRequest) -> None:
     # Deny by default: only those who may open cases for a whole import see these pages.
     if import_scope(request.user) == []:
         raise Http404
+
+
+def _default_year() -> int | None:
+    # The service's default (and the command's): the latest year with a poverty line, so the
+    # three ways in open cases for the same year. None leaves the field for the user to fill.
+    try:
+        return latest_policy_year()
+    except ApplicationError:
+        return None
 
 
 @login_required
@@ -40,11 +50,11 @@ def import_applications(request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
     preview = import_preview(user=request.user, batch=batch)
     if not preview.households:
         raise Http404  # unknown batch, or none of its households in the user's scope
-    form = ImportApplicationsForm(request.POST or None, initial={"year": timezone.localdate().year})
+    form = ImportApplicationsForm(request.POST or None, initial={"year": _default_year()})
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,
-            lambda: start_applications_from_import(
+            lambda: application_create_from_import(
                 ctx=form_context(request), batch=batch, year=form.cleaned_data["year"]
             ),
         )

@@ -11,7 +11,7 @@ from fupin.core.changelog import Context
 from fupin.core.choices import ChangeSource
 from fupin.core.errors import ApplicationError, ScopeError
 from fupin.identification.selectors.imports import batch_uuid, import_preview
-from fupin.identification.services.imports import start_applications_from_import
+from fupin.identification.services.imports import application_create_from_import
 
 
 class Command(BaseCommand):
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             return
         ctx = Context(actor=actor, source=ChangeSource.COMMAND)
         try:
-            done = start_applications_from_import(ctx=ctx, batch=batch, year=opts["year"])
+            done = application_create_from_import(ctx=ctx, batch=batch, year=opts["year"])
         except ScopeError:
             raise CommandError(_("该用户无权为导入的农户创建识别申请")) from None
         except ApplicationError as exc:
