@@ -28,6 +28,25 @@ def age_bands(days: int) -> tuple[tuple[int, int | None], ...]:
     return (*[(lo, hi) for lo, hi in bands if hi is not None and lo <= hi], (days + 1, None))
 
 
+def in_time_bands(days: int) -> tuple[tuple[int, int], ...]:
+    """The bands of age_bands before the limit."""
+    return tuple((lo, hi) for lo, hi in age_bands(days) if hi is not None)
+
+
+def _age_bands(bands_of: tuple[tuple[int, int], ...], counts: dict[str, int], limits: list[int]) -> list[dict]:
+    """The in-time bands, then the alerts past their own deadline — the overdue count, whatever
+    limit each alert runs under. Its label names the day it starts only when one limit applies."""
+    rows: list[dict[str, Any]] = [
+        {"low": low, "high": high, "n": counts[f"b{i}"], "overdue": False} for i, (low, high) in enumerate(bands_of)
+    ]
+    single = len(set(limits)) <= 1
+    rows.append({"low": bands_of[-1][1] + 1 if single else None, "high": None, "n": counts["overdue"], "overdue": True})
+    top = max([r["n"] for r in rows], default=0) or 1
+    for r in rows:
+        r["pct"] = round(100 * r["n"] / top)
+    return rows
+
+
 def procedure_days(*, user: Any, year: int, perm: str = "monitoring.view_monitoringobject") -> list[int]:
     """The distinct procedure limits (days) the policy sets over the user's scope for `perm`
     in `year`."""
@@ -68,13 +87,15 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
     alerts = Alert.objects.for_user(user, "view")
     open_alerts = alerts.filter(status=AlertStatus.OPEN)
     limits = procedure_days(user=user, year=today.year)
-    bands_of = age_bands(min(limits, default=DEFAULT_DAYS))
+    bands_of = in_time_bands(max(limits, default=DEFAULT_DAYS))
     bands = {}
-    for low, high in bands_of:
-        q = Q(created__date__lte=today - dt.timedelta(days=low))
-        if high is not None:
+    for i, (low, high) in enumerate(bands_of):
+        # Within its own deadline, banded by age; past it, in the overdue band below. Under
+        # mixed limits the longest one cuts the bands, so every alert still in time has one.
+        q = Q(deadline__gte=today, created__date__lte=today - dt.timedelta(days=low))
+        if i < len(bands_of) - 1:
             q &= Q(created__date__gte=today - dt.timedelta(days=high))
-        bands[f"b{low}"] = Count("id", filter=q)
+        bands[f"b{i}"] = Count("id", filter=q)
     band_counts = open_alerts.aggregate(
         **bands,
         overdue=Count("id", filter=Q(deadline__lt=today)),
@@ -89,7 +110,6 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
     )
     for a in overdue:
         a.days_over = (today - a.deadline).days
-    band_max = max([band_counts[f"b{low}"] for low, _high in bands_of], default=0) or 1
     return {
         "today": today,
         "monitored": sum(by_type.values()),
@@ -100,15 +120,7 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         "pending_elimination": monitored.exclude(proposed_method="").count(),
         "open_alerts": sum(by_source.values()),
         "by_source": _labelled(AlertSource, by_source),
-        "age_bands": [
-            {
-                "low": low,
-                "high": high,
-                "n": band_counts[f"b{low}"],
-                "pct": round(100 * band_counts[f"b{low}"] / band_max),
-            }
-            for low, high in bands_of
-        ],
+        "age_bands": _age_bands(bands_of, band_counts, limits),
         "procedure_days": limits,
         "overdue_count": band_counts["overdue"],
         "unmatched": band_counts["unmatched"],

@@ -9,12 +9,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from fupin.assistance.models import MeasureItem
 from fupin.assistance.services import measure_create
 from fupin.registry.services import household_year_save
-from tests.conftest import DACHANG, SYSTEM, head_data, make_household, new_id
+from tests.conftest import DACHANG, SYSTEM, head_data, make_household, new_id, region
 
 SAFE = {"house_grade": "A", "water_safe": True}
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -110,3 +111,51 @@ def walk_to_decision(alert, *, village_user, township_user, county_user, travell
     traveller.move_to(dt.datetime.combine(start + dt.timedelta(days=6), dt.time(9), SHANGHAI))
     return alert_step(ctx=Context(actor=county_user), alert=alert, step="county", decision="pass",
                       object_type=object_type, risks=risks if risks is not None else [{"kind": "01"}])
+
+
+@pytest.fixture
+def decided(cadre, reviewer, coordinator):
+    """decided(household, description, traveller=…, **walk): the cadre reports a risk and the
+    alert is walked through to the county decision."""
+    from fupin.core.changelog import Context
+    from fupin.monitoring.services.alerts import alert_report
+
+    def decide(household, description: str, *, traveller, **kw):
+        alert = alert_report(ctx=Context(actor=cadre), household=household, source="cadre", description=description)
+        return walk_to_decision(alert, village_user=cadre, township_user=reviewer, county_user=coordinator,
+                                traveller=traveller, **kw)
+
+    return decide
+
+
+@pytest.fixture
+def june_2021(regions):
+    with time_machine.travel(at(2021, 6, 1), tick=False) as t:
+        yield t
+
+
+POLICY_FIELDS = (
+    "medical_oop_amount",
+    "medical_oop_share",
+    "income_drop_share",
+    "notice_min_days",
+    "elimination_min_months",
+    "exit_notice_days",
+    "village_exit_incidence",
+)
+
+
+def policy_limit(user, code: str, days: int, *, year_from: int = 2021, note: str = "时限试点"):
+    """A new monitoring policy version for region `code` with another procedure limit, the
+    other values copied from the seeded national one."""
+    from fupin.core.changelog import Context
+    from fupin.monitoring.models import MonitoringPolicy
+    from fupin.monitoring.services.policy import monitoring_policy_create
+
+    old = MonitoringPolicy.objects.current().filter(region__isnull=True).first() or MonitoringPolicy.objects.first()
+    data = {f: getattr(old, f) for f in POLICY_FIELDS}
+    return monitoring_policy_create(
+        ctx=Context(actor=user),
+        region=region(code),
+        data={**data, "year_from": year_from, "procedure_days": days, "note": note},
+    )

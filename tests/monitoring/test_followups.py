@@ -5,7 +5,6 @@ second list, a cadre's report, a matched self-report) joins the open alert as ev
 import datetime as dt
 
 import pytest
-import time_machine
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -15,45 +14,18 @@ from fupin.core.errors import ApplicationError
 from fupin.core.models import ObjectChange
 from fupin.monitoring.choices import AlertStatus
 from fupin.monitoring.dashboard import age_bands, dashboard, procedure_days
-from fupin.monitoring.models import Alert, MonitoringPolicy
+from fupin.monitoring.models import Alert
 from fupin.monitoring.screening.income import screen_income
 from fupin.monitoring.screening.lists import screen_list
 from fupin.monitoring.services.alerts import alert_match, alert_report, alert_self_report
 from fupin.monitoring.services.lists import department_list_upload
-from fupin.monitoring.services.policy import monitoring_policy_create
 from fupin.monitoring.services.procedure import alert_step
-from tests.conftest import DACHANG, DISTRICT, SYSTEM, head_data, region
-from tests.monitoring.conftest import at, exited_household, facts, walk_to_decision, write_csv
-
-POLICY_FIELDS = (
-    "medical_oop_amount",
-    "medical_oop_share",
-    "income_drop_share",
-    "notice_min_days",
-    "elimination_min_months",
-    "exit_notice_days",
-    "village_exit_incidence",
-)
+from tests.conftest import DACHANG, DISTRICT, DONGYANGDU, JIEFANG, SYSTEM, head_data, region
+from tests.monitoring.conftest import at, exited_household, facts, policy_limit, walk_to_decision, write_csv
 
 
 def ctx(user):
     return Context(actor=user)
-
-
-@pytest.fixture
-def june_2021(regions):
-    with time_machine.travel(at(2021, 6, 1), tick=False) as t:
-        yield t
-
-
-def shorter_limit(user, days: int, *, year_from: int = 2021):
-    old = MonitoringPolicy.objects.current().get()
-    data = {f: getattr(old, f) for f in POLICY_FIELDS}
-    return monitoring_policy_create(
-        ctx=ctx(user),
-        region=region(DISTRICT),
-        data={**data, "year_from": year_from, "procedure_days": days, "note": "试点"},
-    )
 
 
 def client_for(user) -> Client:
@@ -71,7 +43,7 @@ def test_the_dashboard_heading_shows_the_seeded_limit(june_2021, coordinator):
 
 
 def test_the_dashboard_heading_follows_a_new_policy_version(june_2021, coordinator):
-    shorter_limit(coordinator, 9)
+    policy_limit(coordinator, DISTRICT, 9)
     body = client_for(coordinator).get(reverse("monitoring:dashboard")).content.decode()
     assert "识别程序超期（9 天时限）" in body
     assert "15 天时限" not in body
@@ -81,24 +53,51 @@ def test_the_dashboard_heading_follows_a_new_policy_version(june_2021, coordinat
 
 
 def test_a_version_for_next_year_does_not_change_this_years_heading(june_2021, coordinator):
-    shorter_limit(coordinator, 9, year_from=2022)
+    policy_limit(coordinator, DISTRICT, 9, year_from=2022)
     assert procedure_days(user=coordinator, year=2021) == [15]
     assert procedure_days(user=coordinator, year=2022) == [9]
 
 
 def test_a_township_version_shows_beside_the_district_one(june_2021, coordinator, reviewer):
-    old = MonitoringPolicy.objects.current().get()
-    data = {f: getattr(old, f) for f in POLICY_FIELDS}
-    monitoring_policy_create(
-        ctx=ctx(coordinator),
-        region=region("430405014"),
-        data={**data, "year_from": 2021, "procedure_days": 12, "note": "东阳渡试点"},
-    )
+    policy_limit(coordinator, DONGYANGDU, 12, note="东阳渡试点")
     # The district sees both limits in force in its scope; the township only its own.
     assert procedure_days(user=coordinator, year=2021) == [12, 15]
     assert procedure_days(user=reviewer, year=2021) == [12]
     body = client_for(coordinator).get(reverse("monitoring:dashboard")).content.decode()
     assert "识别程序超期（12/15 天时限）" in body
+
+
+def test_under_mixed_limits_the_last_band_is_the_overdue_count(june_2021, coordinator):
+    # 东阳渡 (大厂村) runs under 12 days, 解放 under the district's 15: both alerts are 13 days
+    # old, only the first is past its own deadline.
+    policy_limit(coordinator, DONGYANGDU, 12)
+    june_2021.move_to(at(2021, 5, 19))
+    late = alert_report(ctx=SYSTEM, household=exited_household("4304050142019801"), source="cadre", description="x")
+    in_time = alert_report(
+        ctx=SYSTEM, household=exited_household("4304052012019802", JIEFANG), source="cadre", description="y"
+    )
+    june_2021.move_to(at(2021, 6, 1))
+    d = dashboard(user=coordinator)
+    assert (late.deadline, in_time.deadline) == (dt.date(2021, 5, 31), dt.date(2021, 6, 3))
+    assert d["overdue_count"] == 1 and [a.pk for a in d["overdue"]] == [late.pk]
+    bands = [(b["low"], b["high"], b["n"], b["overdue"]) for b in d["age_bands"]]
+    # In time: thirds of the longest limit, so the 15-day alert finds its band; then the
+    # alerts past their own deadline, whatever their limit, with no single day to name.
+    assert bands == [(0, 5, 0, False), (6, 10, 0, False), (11, 15, 1, False), (None, None, 1, True)]
+    body = client_for(coordinator).get(reverse("monitoring:dashboard")).content.decode()
+    assert "超过各自时限" in body and "天以上（超过时限）" not in body
+
+
+def test_under_one_limit_the_overdue_band_names_its_first_day(june_2021, coordinator):
+    june_2021.move_to(at(2021, 5, 16))
+    alert_report(ctx=SYSTEM, household=exited_household("4304050142019803"), source="cadre", description="x")
+    june_2021.move_to(at(2021, 6, 1))
+    d = dashboard(user=coordinator)
+    bands = [(b["low"], b["high"], b["n"]) for b in d["age_bands"]]
+    assert bands == [(0, 5, 0), (6, 10, 0), (11, 15, 0), (16, None, 1)]
+    assert d["overdue_count"] == 1
+    body = client_for(coordinator).get(reverse("monitoring:dashboard")).content.decode()
+    assert "16 天以上（超过时限）" in body
 
 
 def test_age_bands_of_the_usual_limit_are_unchanged():

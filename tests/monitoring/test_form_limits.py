@@ -2,47 +2,18 @@
 that applies (the household's region, the chosen village, or every village the form offers),
 and no number when the limits in force differ."""
 
-import pytest
-import time_machine
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from fupin.core.changelog import Context
-from fupin.monitoring.models import Alert, MonitoringPolicy
-from fupin.monitoring.services.policy import monitoring_policy_create
+from fupin.monitoring.models import Alert
 from tests.conftest import DACHANG, DISTRICT, DONGYANGDU, JIEFANG, region
-from tests.monitoring.conftest import at, exited_household
+from tests.monitoring.conftest import exited_household, policy_limit
 
-POLICY_FIELDS = (
-    "medical_oop_amount",
-    "medical_oop_share",
-    "income_drop_share",
-    "notice_min_days",
-    "elimination_min_months",
-    "exit_notice_days",
-    "village_exit_incidence",
-)
 PUBLIC_NUMBERED = "村干部会在 {} 天内上门核实"
 PUBLIC_PLAIN = "村干部会在规定时限内上门核实"
 ALERT_NUMBERED = "登记后 {} 天内完成识别程序"
 ALERT_PLAIN = "登记后在监测参数规定的时限内完成识别程序"
-
-
-@pytest.fixture
-def june_2021(regions):
-    with time_machine.travel(at(2021, 6, 1), tick=False) as t:
-        yield t
-
-
-def new_limit(user, code: str, days: int, *, year_from: int = 2021):
-    old = MonitoringPolicy.objects.current().filter(region__isnull=True).first() or MonitoringPolicy.objects.first()
-    data = {f: getattr(old, f) for f in POLICY_FIELDS}
-    return monitoring_policy_create(
-        ctx=Context(actor=user),
-        region=region(code),
-        data={**data, "year_from": year_from, "procedure_days": days, "note": "时限试点"},
-    )
 
 
 def login(user) -> Client:
@@ -71,26 +42,26 @@ def test_public_form_names_the_seeded_limit(june_2021):
 
 
 def test_public_form_follows_a_new_district_version(june_2021, coordinator):
-    new_limit(coordinator, DISTRICT, 9)
+    policy_limit(coordinator, DISTRICT, 9)
     body = public_page()
     assert PUBLIC_NUMBERED.format(9) in body
     assert "15 天" not in body
 
 
 def test_public_form_waits_for_the_version_of_next_year(june_2021, coordinator):
-    new_limit(coordinator, DISTRICT, 9, year_from=2022)
+    policy_limit(coordinator, DISTRICT, 9, year_from=2022)
     assert PUBLIC_NUMBERED.format(15) in public_page()
 
 
 def test_public_form_without_a_village_names_no_number_when_limits_differ(june_2021, coordinator):
-    new_limit(coordinator, DONGYANGDU, 12)
+    policy_limit(coordinator, DONGYANGDU, 12)
     body = public_page()
     assert PUBLIC_PLAIN in body
     assert "12 天" not in body and "15 天" not in body
 
 
 def test_public_form_names_the_chosen_villages_limit(june_2021, coordinator):
-    new_limit(coordinator, DONGYANGDU, 12)
+    policy_limit(coordinator, DONGYANGDU, 12)
     # Sent back with an error: the village is chosen, so its own limit is known.
     body = public_page(village=region(DACHANG).pk, phone="123")
     assert "11 位手机号码" in body and PUBLIC_NUMBERED.format(12) in body
@@ -102,11 +73,11 @@ def test_public_form_names_the_chosen_villages_limit(june_2021, coordinator):
 
 
 def test_public_form_in_english_names_the_limit(june_2021, coordinator):
-    new_limit(coordinator, DISTRICT, 9)
+    policy_limit(coordinator, DISTRICT, 9)
     c = Client()
     c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Village cadres will visit to verify within 9 days" in public_page(c)
-    new_limit(coordinator, DONGYANGDU, 12)
+    policy_limit(coordinator, DONGYANGDU, 12)
     assert "Village cadres will visit to verify within the set time limit" in public_page(c)
 
 
@@ -126,7 +97,7 @@ def test_alert_form_names_the_seeded_limit(june_2021, cadre):
 
 
 def test_alert_form_names_the_households_limit(june_2021, coordinator, cadre):
-    new_limit(coordinator, DONGYANGDU, 12)
+    policy_limit(coordinator, DONGYANGDU, 12)
     exited_household("4304050142010401")
     exited_household("4304052012010401", JIEFANG)
     # The district office covers both limits: no number until a household is named.
@@ -139,7 +110,7 @@ def test_alert_form_names_the_households_limit(june_2021, coordinator, cadre):
 
 
 def test_alert_form_in_english(june_2021, coordinator, cadre):
-    new_limit(coordinator, DISTRICT, 10)
+    policy_limit(coordinator, DISTRICT, 10)
     c = login(cadre)
     c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = c.get(reverse("monitoring:alert_create")).content.decode()
@@ -153,8 +124,8 @@ def test_the_whole_tree_counts_only_the_limits_its_villages_follow(june_2021, co
     roots = Region.objects.get_root_nodes()
     assert procedure_days_within(roots=roots, year=2021) == [15]
     # Every village lies in the district: the province's national limit reaches none of them.
-    new_limit(coordinator, DISTRICT, 9)
+    policy_limit(coordinator, DISTRICT, 9)
     assert procedure_days_within(roots=roots, year=2021) == [9]
-    new_limit(coordinator, DONGYANGDU, 12)
+    policy_limit(coordinator, DONGYANGDU, 12)
     assert procedure_days_within(roots=roots, year=2021) == [9, 12]
     assert procedure_days_within(roots=[region(DACHANG)], year=2021) == [12]

@@ -47,7 +47,6 @@ from tests.monitoring.conftest import (
     facts,
     member,
     no_labour_head,
-    walk_to_decision,
     write_csv,
 )
 
@@ -298,17 +297,9 @@ def test_the_village_page_names_the_households_that_hold_it_back(villages, cadre
 # ---------------------------------------------------------------- a measure for each risk
 
 
-def test_the_object_page_asks_for_a_measure_per_risk_and_a_developmental_one(march_2021, cadre, reviewer, coordinator):
+def test_the_object_page_asks_for_a_measure_per_risk_and_a_developmental_one(march_2021, cadre, decided):
     h = exited_household("4304050142013401", head=head_data(**INSURED))
-    a = alert_report(ctx=ctx(cadre), household=h, source="cadre", description="住院、孩子辍学")
-    a = walk_to_decision(
-        a,
-        village_user=cadre,
-        township_user=reviewer,
-        county_user=coordinator,
-        traveller=march_2021,
-        risks=[{"kind": "01"}, {"kind": "03"}],
-    )
+    a = decided(h, "住院、孩子辍学", traveller=march_2021, risks=[{"kind": "01"}, {"kind": "03"}])
     url = reverse("monitoring:object_detail", args=[a.monitoring_object.pk])
     page = login(cadre).get(url).content.decode()
     assert "风险“因病”尚无对应帮扶措施" in page and "风险“因学”尚无对应帮扶措施" in page
@@ -322,31 +313,19 @@ def test_the_object_page_asks_for_a_measure_per_risk_and_a_developmental_one(mar
     assert "每项风险均有对应措施" in page and DEVELOPMENTAL not in page
 
 
-def test_a_household_without_labour_needs_no_developmental_measure(march_2021, cadre, reviewer, coordinator):
+def test_a_household_without_labour_needs_no_developmental_measure(march_2021, cadre, decided):
     h = exited_household("4304050142013402", head=no_labour_head(**INSURED))
     add_measure(h, "health", "家庭医生签约")
-    a = walk_to_decision(
-        alert_report(ctx=ctx(cadre), household=h, source="cadre", description="独居"),
-        village_user=cadre,
-        township_user=reviewer,
-        county_user=coordinator,
-        traveller=march_2021,
-    )
+    a = decided(h, "独居", traveller=march_2021)
     page = login(cadre).get(reverse("monitoring:object_detail", args=[a.monitoring_object.pk])).content.decode()
     assert "每项风险均有对应措施" in page and DEVELOPMENTAL not in page
 
 
-def test_the_page_refuses_to_eliminate_a_household_without_labour(march_2021, cadre, reviewer, coordinator):
+def test_the_page_refuses_to_eliminate_a_household_without_labour(march_2021, cadre, decided):
     h = exited_household("4304050142013403", head=no_labour_head(**INSURED))
     facts(h, 2021, transfer=9000, **SAFE)
     add_measure(h, "health", "家庭医生签约")
-    a = walk_to_decision(
-        alert_report(ctx=ctx(cadre), household=h, source="cadre", description="独居"),
-        village_user=cadre,
-        township_user=reviewer,
-        county_user=coordinator,
-        traveller=march_2021,
-    )
+    a = decided(h, "独居", traveller=march_2021)
     o = a.monitoring_object
     march_2021.move_to(at(2022, 6, 1))
     r = login(cadre).post(
@@ -404,18 +383,12 @@ def _assert_clean(html, h, head, kid):
         assert secret not in html, secret
 
 
-def test_the_elimination_notice_shows_no_personal_data(march_2021, cadre, reviewer, coordinator):
+def test_the_elimination_notice_shows_no_personal_data(march_2021, cadre, coordinator, decided):
     h, head, kid = _sensitive("4304050142013501", exit_year=2016)
     facts(h, 2021, wage=20000, **SAFE)
     add_measure(h, "health", "医疗救助")
     add_measure(h, "employment", "乡外务工")
-    a = walk_to_decision(
-        alert_report(ctx=ctx(cadre), household=h, source="cadre", description="尿毒症透析"),
-        village_user=cadre,
-        township_user=reviewer,
-        county_user=coordinator,
-        traveller=march_2021,
-    )
+    a = decided(h, "尿毒症透析", traveller=march_2021)
     o = a.monitoring_object
     march_2021.move_to(at(2021, 9, 10))
     from fupin.monitoring.services.objects import elimination_propose

@@ -31,6 +31,8 @@ from fupin.registry.choices import PovertyStatus
 from fupin.registry.models import Household, HouseholdYear, Member
 
 BATCH = 2000
+# Household ids locked per statement (one array parameter each).
+LOCK_CHUNK = 10_000
 
 
 def tables() -> dict[str, str]:
@@ -184,6 +186,22 @@ def open_alerts_by_household() -> dict[int, tuple[int, dt.date]]:
     return {h: (pk, deadline) for h, pk, deadline in rows}
 
 
+def lock_households(ids: Iterable[int]) -> None:
+    """Lock the households a screening alerts, in id order and in chunks, before it looks for
+    their open alerts: a cadre's report for one of them (which locks its household too) then
+    waits for the screening or is seen by it, instead of committing a second open alert in
+    between and aborting the whole screening on the one-open-alert constraint. SQLite has
+    one writer at a time, so nothing can come in between there."""
+    if connection.vendor != "postgresql":
+        return
+    ordered = sorted(set(ids))
+    table = connection.ops.quote_name(Household._meta.db_table)
+    with connection.cursor() as cur:
+        for start in range(0, len(ordered), LOCK_CHUNK):
+            cur.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
+                        [ordered[start:start + LOCK_CHUNK]])
+
+
 def alerts_insert(ctx: Context, rows: list[dict[str, Any]], *, today: dt.date) -> Inserted:
     """Insert alerts (each row: region_id, household_id, source, risk_hint, evidence, days,
     dedup_key, department_list_id) with one change-log row each, set-based: the ORM's per-row
@@ -195,6 +213,7 @@ def alerts_insert(ctx: Context, rows: list[dict[str, Any]], *, today: dt.date) -
     if not rows:
         return Inserted()
     now = timezone.now()
+    lock_households(r["household_id"] for r in rows)
     open_by_household = open_alerts_by_household()
     ids = _allocate_ids(Alert._meta.db_table, len(rows))
     labels = {k: str(v) for k, v in AlertSource.choices}

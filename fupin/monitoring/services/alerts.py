@@ -32,8 +32,17 @@ def alert_deadline(*, region: Region, created: dt.date) -> dt.date:
     return created + dt.timedelta(days=policy.procedure_days)
 
 
+def lock_household(pk: int) -> Household:
+    """The household, locked: while there is no open alert yet there is no alert row to lock,
+    so two reports for the same household would both open one and the second would break the
+    one-open-alert constraint. Locking the household queues them (always before its alerts,
+    as the procedure does, so the two never wait on each other)."""
+    return Household.objects.select_for_update(of=("self",)).select_related("region").get(pk=pk)
+
+
 def open_alert_of(household: Household, *, exclude: int | None = None) -> Alert | None:
-    """The household's open alert, locked: a new signal joins it (one procedure per household)."""
+    """The household's open alert, locked: a new signal joins it (one procedure per household).
+    The caller holds the household's lock (lock_household)."""
     qs = Alert.objects.select_for_update().filter(household=household, status=AlertStatus.OPEN)
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
@@ -83,7 +92,7 @@ def alert_report(
     """A cadre records a self-report on a household's behalf (source self) or a risk found on a
     visit (source cadre). When the household's procedure is already open, the report joins
     that alert as a further signal (status attached, same deadline)."""
-    h = Household.objects.select_related("region").get(pk=household.pk)
+    h = lock_household(household.pk)
     check_scope(ctx, "monitoring.add_alert", h.region)
     if h.is_closed:
         raise ApplicationError(_("户 {code} 已注销").format(code=h.code))
@@ -110,9 +119,9 @@ def alert_match(*, ctx: Context, alert: Alert, household: Household) -> Alert:
     """Match a public self-report to the household it concerns (same village). When that
     household already has an open alert, the report joins it instead of opening a second
     procedure."""
-    a = Alert.objects.select_for_update().select_related("region").get(pk=alert.pk)
+    h = lock_household(household.pk)
+    a = Alert.objects.select_for_update(of=("self",)).select_related("region").get(pk=alert.pk)
     check_scope(ctx, "monitoring.change_alert", a.region)
-    h = Household.objects.select_related("region").get(pk=household.pk)
     check_scope(ctx, "monitoring.change_alert", h.region)
     if a.household is not None:
         raise ApplicationError(_("该预警已对应到户 {code}").format(code=a.household.code))

@@ -22,6 +22,7 @@ from fupin.monitoring.models import Alert, AlertStep
 from fupin.monitoring.policy import monitoring_policy_for
 from fupin.monitoring.services.common import actor_of, log_changed, log_new, notice_period, snap, step_date
 from fupin.monitoring.services.objects import object_identify
+from fupin.registry.models import Household
 from fupin.registry.services.common import check_scope
 
 STEP_PERMS = {
@@ -42,6 +43,12 @@ def alert_step(
     notice_starts: dt.date | None = None, notice_ends: dt.date | None = None, object_type: str = "",
     risks: list[dict[str, Any]] | None = None, votes_for: int | None = None, votes_against: int | None = None,
 ) -> Alert:
+    household_id = Alert.objects.filter(pk=alert.pk).values_list("household_id", flat=True).first()
+    if household_id is not None:
+        # The household before its alert, as reports and matches lock them: a county decision
+        # (which locks the household to record the object) and a new report then queue
+        # instead of deadlocking.
+        list(Household.objects.select_for_update().filter(pk=household_id).values_list("pk", flat=True))
     a = Alert.objects.select_for_update(of=("self",)).select_related("region", "household").get(pk=alert.pk)
     if step not in STEP_PERMS:
         raise ValidationError({"step": _("未知的环节")})
