@@ -16,8 +16,7 @@ def load_secret_key(env: environ.Env, *, mode: str, var_dir: Path) -> str:
         return key
     if mode not in KEYED_MODES:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it in the environment or .env, "
-            "or run with FUPIN_MODE=demo for a local demo."
+            "SECRET_KEY is not set. Set it in the environment or .env, or run with FUPIN_MODE=demo for a local demo."
         )
     path = var_dir / "secret_key"
     if not path.exists():

@@ -30,6 +30,7 @@ from fupin.utils import idno
 settings.register_profile("fupin", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("fupin")
 
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in Chinese: a request answered in English leaves its language active on

@@ -8,8 +8,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import tests
 
 IGNORED_NAMESPACES = {"admin"}  # Django admin: staff-only by Django itself
-IGNORED_NAMES = {"set_language", "healthz", "api-schema", "api-docs", "api-redoc", "api-root", "home",
-                 "accounts:login", "accounts:logout"}
+IGNORED_NAMES = {
+    "set_language",
+    "healthz",
+    "api-schema",
+    "api-docs",
+    "api-redoc",
+    "api-root",
+    "home",
+    "accounts:login",
+    "accounts:logout",
+}
 
 
 def _names(patterns, prefix=""):
@@ -39,5 +48,3 @@ def test_every_url_is_in_a_matrix():
     all_names = set(_names(get_resolver().url_patterns)) - IGNORED_NAMES
     missing = sorted(all_names - _covered())
     assert not missing, f"URL names without a permission-matrix case: {missing}"
-
-

@@ -51,13 +51,19 @@ def villages_with_townships() -> list[Region]:
 class PublicReportForm(forms.Form):
     """农户自主申报: no login, no personal data beyond a name and a phone to call back."""
 
-    village = VillageChoiceField(label=_("所在村"), queryset=Region.objects.filter(level=RegionLevel.VILLAGE),
-                                 empty_label=_("请选择所在的村"))
+    village = VillageChoiceField(
+        label=_("所在村"), queryset=Region.objects.filter(level=RegionLevel.VILLAGE), empty_label=_("请选择所在的村")
+    )
     name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(label=_("手机号码"), max_length=20, widget=forms.TextInput(attrs={"type": "tel",
-                                                                                           "inputmode": "tel"}))
-    description = forms.CharField(label=_("遇到的困难"), max_length=1000, widget=forms.Textarea(attrs={"rows": 5}),
-                                  help_text=_("如：家人生病住院花费大、受灾、务工收入没了等"))
+    phone = forms.CharField(
+        label=_("手机号码"), max_length=20, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"})
+    )
+    description = forms.CharField(
+        label=_("遇到的困难"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("如：家人生病住院花费大、受灾、务工收入没了等"),
+    )
     # A field people never see: a bot that fills every input gives itself away.
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
@@ -65,8 +71,10 @@ class PublicReportForm(forms.Form):
         super().__init__(*args, **kw)
         field = self.fields["village"]
         field.queryset = Region.objects.filter(level=RegionLevel.VILLAGE).order_by("path")  # type: ignore[attr-defined]
-        field.choices = [("", _("请选择所在的村"))] + [(v.pk, field.label_from_instance(v))  # type: ignore[attr-defined]
-                                                      for v in villages_with_townships()]
+        field.choices = [("", _("请选择所在的村"))] + [
+            (v.pk, field.label_from_instance(v))  # type: ignore[attr-defined]
+            for v in villages_with_townships()
+        ]
 
 
 class HouseholdCodeField(forms.CharField):
@@ -80,17 +88,27 @@ class HouseholdCodeField(forms.CharField):
 
 class AlertReportForm(forms.Form):
     household = HouseholdCodeField()
-    source = forms.ChoiceField(label=_("来源渠道"), choices=[(AlertSource.CADRE, AlertSource.CADRE.label),
-                                                         (AlertSource.SELF_REPORT, _("农户自主申报（代为登记）"))])
+    source = forms.ChoiceField(
+        label=_("来源渠道"),
+        choices=[
+            (AlertSource.CADRE, AlertSource.CADRE.label),
+            (AlertSource.SELF_REPORT, _("农户自主申报（代为登记）")),
+        ],
+    )
     risk_hint = forms.ChoiceField(label=_("疑似风险"), choices=[("", "—"), *RiskKind.choices], required=False)
-    visit = forms.TypedChoiceField(label=_("发现风险的走访"), required=False, coerce=int, empty_value=None,
-                                   choices=[("", "—")])
+    visit = forms.TypedChoiceField(
+        label=_("发现风险的走访"), required=False, coerce=int, empty_value=None, choices=[("", "—")]
+    )
     description = forms.CharField(label=_("情况描述"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, visits: list[Any] | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["visit"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (v.pk, f"{v.visited_on:%Y-%m-%d} {v.notes[:20]}") for v in (visits or [])]
+        self.fields["visit"].choices = (
+            [("", "—")]
+            + [  # type: ignore[attr-defined]
+                (v.pk, f"{v.visited_on:%Y-%m-%d} {v.notes[:20]}") for v in (visits or [])
+            ]
+        )
 
 
 class AlertMatchForm(forms.Form):
@@ -99,18 +117,19 @@ class AlertMatchForm(forms.Form):
 
 class AlertStepForm(forms.Form):
     step = forms.ChoiceField(choices=ProcedureStep.choices, widget=forms.HiddenInput)
-    decision = forms.ChoiceField(label=_("结论"), choices=Decision.choices, widget=forms.RadioSelect,
-                                 initial=Decision.PASS)
+    decision = forms.ChoiceField(
+        label=_("结论"), choices=Decision.choices, widget=forms.RadioSelect, initial=Decision.PASS
+    )
     on = date_field(_("办理日期"))
-    comment = forms.CharField(label=_("意见"), max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     votes_for = forms.IntegerField(label=_("同意票"), min_value=0, required=False)
     votes_against = forms.IntegerField(label=_("反对票"), min_value=0, required=False)
     notice_starts = date_field(_("公示开始"))
     notice_ends = date_field(_("公示结束"))
     object_type = forms.ChoiceField(label=_("监测对象类别"), choices=[("", "—"), *ObjectType.choices], required=False)
-    risks = forms.MultipleChoiceField(label=_("风险类型（最多 5 项）"), choices=RiskKind.choices, required=False,
-                                      widget=forms.CheckboxSelectMultiple)
+    risks = forms.MultipleChoiceField(
+        label=_("风险类型（最多 5 项）"), choices=RiskKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     disaster_kind = forms.ChoiceField(label=_("灾害类别"), choices=[("", "—"), *DisasterKind.choices], required=False)
     other_remark = forms.CharField(label=_("“其他”风险说明"), max_length=200, required=False)
 
@@ -122,8 +141,14 @@ class AlertStepForm(forms.Form):
 
     def risk_entries(self) -> list[dict[str, str]]:
         d = self.cleaned_data
-        return [{"kind": k, "disaster_kind": d.get("disaster_kind", "") if k == RiskKind.DISASTER else "",
-                 "remark": d.get("other_remark", "") if k == RiskKind.OTHER else ""} for k in d.get("risks") or []]
+        return [
+            {
+                "kind": k,
+                "disaster_kind": d.get("disaster_kind", "") if k == RiskKind.DISASTER else "",
+                "remark": d.get("other_remark", "") if k == RiskKind.OTHER else "",
+            }
+            for k in d.get("risks") or []
+        ]
 
 
 class ExitProposeForm(forms.Form):
@@ -133,8 +158,9 @@ class ExitProposeForm(forms.Form):
     votes_against = forms.IntegerField(label=_("反对票"), min_value=0, initial=0)
     food_secure = forms.BooleanField(label=_("经入户核实：不愁吃"), required=False)
     clothing_secure = forms.BooleanField(label=_("经入户核实：不愁穿"), required=False)
-    comment = forms.CharField(label=_("评议意见"), max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("评议意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -144,11 +170,11 @@ class ExitProposeForm(forms.Form):
 
 class ExitStepForm(forms.Form):
     step = forms.CharField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(label=_("结论"), choices=Decision.choices, widget=forms.RadioSelect,
-                                 initial=Decision.PASS)
+    decision = forms.ChoiceField(
+        label=_("结论"), choices=Decision.choices, widget=forms.RadioSelect, initial=Decision.PASS
+    )
     on = date_field(_("办理日期"))
-    comment = forms.CharField(label=_("意见"), max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     notice_starts = date_field(_("公示开始"))
     notice_ends = date_field(_("公示结束"))
     objections = forms.CharField(label=_("公示期间的异议及处理"), max_length=500, required=False)
@@ -159,29 +185,32 @@ class EliminationProposeForm(forms.Form):
     on = date_field(_("入户核实和民主评议日期"))
     notice_starts = date_field(_("公示开始"), required=True)
     notice_ends = date_field(_("公示结束"), required=True)
-    comment = forms.CharField(label=_("核实情况"), max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("核实情况"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class EliminationDecideForm(forms.Form):
-    decision = forms.ChoiceField(label=_("审定结论"), choices=Decision.choices, widget=forms.RadioSelect,
-                                 initial=Decision.PASS)
+    decision = forms.ChoiceField(
+        label=_("审定结论"), choices=Decision.choices, widget=forms.RadioSelect, initial=Decision.PASS
+    )
     on = date_field(_("审定日期"))
-    comment = forms.CharField(label=_("意见"), max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PopulationForm(forms.Form):
-    rural_population = forms.IntegerField(label=_("农村户籍人口"), min_value=1, required=False,
-                                          help_text=_("留空表示未知；贫困发生率以此为分母"))
+    rural_population = forms.IntegerField(
+        label=_("农村户籍人口"), min_value=1, required=False, help_text=_("留空表示未知；贫困发生率以此为分母")
+    )
 
 
 class ListUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("名单类型"), choices=ListKind.choices)
     year = forms.IntegerField(label=_("年度"), min_value=2014)
     title = forms.CharField(label=_("名称"), max_length=200, required=False)
-    file = forms.FileField(label=_("文件（.xlsx 或 .csv）"),
-                           help_text=_("须含“证件号码”列；医疗费用结算名单须含“个人自付”列"))
+    file = forms.FileField(
+        label=_("文件（.xlsx 或 .csv）"), help_text=_("须含“证件号码”列；医疗费用结算名单须含“个人自付”列")
+    )
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -200,16 +229,19 @@ class PolicyForm(forms.Form):
     region = forms.ModelChoiceField(label=_("适用区域"), queryset=Region.objects.none())
     year_from = forms.IntegerField(label=_("适用起始年度"), min_value=2014)
     medical_oop_amount = forms.DecimalField(label=_("医疗个人自付预警金额(元/户·年)"), min_value=0, decimal_places=2)
-    medical_oop_share = forms.DecimalField(label=_("医疗个人自付占家庭纯收入比例"), min_value=0, max_value=1,
-                                           decimal_places=4)
-    income_drop_share = forms.DecimalField(label=_("人均纯收入降幅预警比例"), min_value=0, max_value=1,
-                                           decimal_places=4)
+    medical_oop_share = forms.DecimalField(
+        label=_("医疗个人自付占家庭纯收入比例"), min_value=0, max_value=1, decimal_places=4
+    )
+    income_drop_share = forms.DecimalField(
+        label=_("人均纯收入降幅预警比例"), min_value=0, max_value=1, decimal_places=4
+    )
     procedure_days = forms.IntegerField(label=_("识别程序时限(天)"), min_value=1)
     notice_min_days = forms.IntegerField(label=_("监测对象公示最少天数"), min_value=1)
     elimination_min_months = forms.IntegerField(label=_("风险消除最少监测月数"), min_value=0)
     exit_notice_days = forms.IntegerField(label=_("退出公示最少天数"), min_value=1)
-    village_exit_incidence = forms.DecimalField(label=_("贫困村退出贫困发生率上限"), min_value=0, max_value=1,
-                                                decimal_places=4)
+    village_exit_incidence = forms.DecimalField(
+        label=_("贫困村退出贫困发生率上限"), min_value=0, max_value=1, decimal_places=4
+    )
     note = forms.CharField(label=_("说明与依据"), max_length=300)
     verified = forms.BooleanField(label=_("已核实"), required=False)
 
@@ -217,8 +249,10 @@ class PolicyForm(forms.Form):
         super().__init__(*args, **kw)
         self.fields["region"] = region_field(
             regions_for_user(user, "monitoring.edit_monitoringpolicy").filter(
-                level__in=(RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT)),
-            label=_("适用区域"))
+                level__in=(RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT)
+            ),
+            label=_("适用区域"),
+        )
 
 
 class AlertFilterForm(forms.Form):

@@ -118,8 +118,12 @@ class IncidenceTable:
 
     @property
     def meets(self) -> bool:
-        return (self.incidence is not None and self.threshold is not None and not self.missing_population
-                and self.incidence < self.threshold)
+        return (
+            self.incidence is not None
+            and self.threshold is not None
+            and not self.missing_population
+            and self.incidence < self.threshold
+        )
 
     @property
     def villages_meeting(self) -> int:
@@ -140,13 +144,18 @@ def poor_counts(villages: list[Region]) -> dict[str, tuple[int, int]]:
         width = depth * Region.steplen
         prefixes = {v.path for v in villages if v.depth == depth}
         base = Member.objects.filter(
-            ended_on__isnull=True, household__registered=True, household__status__in=POOR,
+            ended_on__isnull=True,
+            household__registered=True,
+            household__status__in=POOR,
             household__closed_on__isnull=True,
         ).annotate(vpath=Substr("household__region__path", 1, width))
         persons = dict(base.values("vpath").annotate(n=Count("id")).order_by().values_list("vpath", "n"))
         homes = dict(
             Household.objects.filter(registered=True, status__in=POOR, closed_on__isnull=True)
-            .annotate(vpath=Substr("region__path", 1, width)).values("vpath").annotate(n=Count("id")).order_by()
+            .annotate(vpath=Substr("region__path", 1, width))
+            .values("vpath")
+            .annotate(n=Count("id"))
+            .order_by()
             .values_list("vpath", "n")
         )
         for p in prefixes:
@@ -161,15 +170,25 @@ def incidence_table(*, user: Any, region: Region | None = None, year: int | None
         return IncidenceTable()
     counts = poor_counts(villages)
     policies = monitoring_policies_for_regions(regions=villages, year=year)
-    townships = dict(Region.objects.filter(path__in={v.path[: (v.depth - 1) * Region.steplen] for v in villages})
-                     .values_list("path", "name"))
+    townships = dict(
+        Region.objects.filter(path__in={v.path[: (v.depth - 1) * Region.steplen] for v in villages}).values_list(
+            "path", "name"
+        )
+    )
     rows = []
     for v in villages:
         persons, homes = counts.get(v.path, (0, 0))
         p = policies.get(v.pk)
-        rows.append(VillageRow(village=v, township=townships.get(v.path[: (v.depth - 1) * Region.steplen], ""),
-                               population=v.rural_population, poor_persons=persons, poor_households=homes,
-                               threshold=p.village_exit_incidence if p is not None else None))
+        rows.append(
+            VillageRow(
+                village=v,
+                township=townships.get(v.path[: (v.depth - 1) * Region.steplen], ""),
+                population=v.rural_population,
+                poor_persons=persons,
+                poor_households=homes,
+                threshold=p.village_exit_incidence if p is not None else None,
+            )
+        )
     return IncidenceTable(rows=rows)
 
 
@@ -180,7 +199,11 @@ def village_row(*, user: Any, village: Region, year: int | None = None) -> Villa
 
 def poor_households(*, village: Region) -> QuerySet[Household]:
     """The registered households of `village` that have not exited (what holds it back)."""
-    return (Household.objects.filter(region__path__startswith=village.path, registered=True, status__in=POOR,
-                                     closed_on__isnull=True)
-            .annotate(size=Count("members", filter=Q(members__ended_on__isnull=True)))
-            .select_related("region").order_by("code"))
+    return (
+        Household.objects.filter(
+            region__path__startswith=village.path, registered=True, status__in=POOR, closed_on__isnull=True
+        )
+        .annotate(size=Count("members", filter=Q(members__ended_on__isnull=True)))
+        .select_related("region")
+        .order_by("code")
+    )

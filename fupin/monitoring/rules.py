@@ -92,8 +92,9 @@ def rule_registration(*, identified_year: int | None, year: int) -> Result:
     return Result("registration", MET if ok else NOT_MET, {"identified_year": identified_year, "year": year})
 
 
-def assess_exit(snapshot: idr.HouseholdSnapshot, params: idr.PolicyParams, *,
-                identified_year: int | None) -> list[RuleResult]:
+def assess_exit(
+    snapshot: idr.HouseholdSnapshot, params: idr.PolicyParams, *, identified_year: int | None
+) -> list[RuleResult]:
     """The registration-year rule, then every criterion the year's policy applies."""
     return [rule_registration(identified_year=identified_year, year=params.year), *idr.evaluate(snapshot, params)]
 
@@ -120,8 +121,9 @@ class MeasureGap:
     message: str
 
 
-def measure_gaps(risks: tuple[RiskFacts, ...], measures: tuple[MeasureFacts, ...], *, has_labour: bool,
-                 applied_only: bool = False) -> list[MeasureGap]:
+def measure_gaps(
+    risks: tuple[RiskFacts, ...], measures: tuple[MeasureFacts, ...], *, has_labour: bool, applied_only: bool = False
+) -> list[MeasureGap]:
     """Risks without a measure that answers them, and a missing 开发式帮扶 for a household
     with labour. With `applied_only`, planned measures do not count."""
     usable = [m for m in measures if not applied_only or m.status in APPLIED_STATUSES]
@@ -131,8 +133,7 @@ def measure_gaps(risks: tuple[RiskFacts, ...], measures: tuple[MeasureFacts, ...
         if not any(wanted is None or m.category in wanted for m in usable):
             gaps.append(MeasureGap(risk.kind, _("风险“{risk}”尚无对应帮扶措施").format(risk=risk.label)))
     if has_labour and risks and not any(m.category in DEVELOPMENTAL for m in usable):
-        gaps.append(MeasureGap("developmental",
-                               _("有劳动能力的家庭须落实开发式帮扶（产业、就业、金融或公益岗位）")))
+        gaps.append(MeasureGap("developmental", _("有劳动能力的家庭须落实开发式帮扶（产业、就业、金融或公益岗位）")))
     return gaps
 
 
@@ -167,8 +168,11 @@ def rule_labour(has_labour: bool) -> Result:
 
 def rule_months(*, identified_on: dt.date, on: dt.date, months: int) -> Result:
     since = add_months(identified_on, months)
-    return Result("months", MET if since <= on else NOT_MET,
-                      {"identified_on": identified_on.isoformat(), "months": months, "since": since.isoformat()})
+    return Result(
+        "months",
+        MET if since <= on else NOT_MET,
+        {"identified_on": identified_on.isoformat(), "months": months, "since": since.isoformat()},
+    )
 
 
 def rule_monitoring_income(*, year: int | None, income: Decimal | None, line: Decimal | None) -> Result:
@@ -177,8 +181,9 @@ def rule_monitoring_income(*, year: int | None, income: Decimal | None, line: De
         return Result("monitoring_income", UNKNOWN, {"reason": "no_income"})
     if line is None:
         return Result("monitoring_income", UNKNOWN, {"reason": "no_line", "year": year})
-    return Result("monitoring_income", MET if income > line else NOT_MET,
-                      {"year": year, "value": str(income), "line": str(line)})
+    return Result(
+        "monitoring_income", MET if income > line else NOT_MET, {"year": year, "value": str(income), "line": str(line)}
+    )
 
 
 def rule_new_risk(open_alerts: int) -> Result:
@@ -201,10 +206,15 @@ def check_elimination(facts: EliminationFacts, *, method: str, min_months: int) 
         rule_new_risk(facts.open_alerts),
     ]
     if method == EliminationMethod.ASSISTED:
-        results.append(rule_measures(measure_gaps(facts.risks, facts.measures, has_labour=facts.has_labour,
-                                                  applied_only=True)))
-    params = idr.PolicyParams(version_id=None, year=facts.snapshot.year, poverty_line=None,
-                              criteria=tuple(c for c in GUARANTEES if c in facts.criteria))
+        results.append(
+            rule_measures(measure_gaps(facts.risks, facts.measures, has_labour=facts.has_labour, applied_only=True))
+        )
+    params = idr.PolicyParams(
+        version_id=None,
+        year=facts.snapshot.year,
+        poverty_line=None,
+        criteria=tuple(c for c in GUARANTEES if c in facts.criteria),
+    )
     results.extend(idr.evaluate(facts.snapshot, params))
     return results
 
@@ -228,8 +238,9 @@ def explain(result: dict[str, Any]) -> str:
     if c == "months":
         if o == MET:
             return _("{d} 纳入监测，已满 {n} 个月").format(d=result["identified_on"], n=result["months"])
-        return _("{d} 纳入监测，{since} 方满 {n} 个月").format(d=result["identified_on"], since=result["since"],
-                                                       n=result["months"])
+        return _("{d} 纳入监测，{since} 方满 {n} 个月").format(
+            d=result["identified_on"], since=result["since"], n=result["months"]
+        )
     if c == "monitoring_income":
         if result.get("reason") == "no_income":
             return _("缺少最近年度收入信息")

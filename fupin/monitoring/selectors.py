@@ -53,8 +53,9 @@ def alert_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
 def alert_get(*, user: Any, pk: int, action: str = "view") -> Alert:
     return (
         Alert.objects.for_user(user, action)
-        .select_related("region", "household__region", "department_list", "monitoring_object", "visit",
-                        "reported_by", "attached_to")
+        .select_related(
+            "region", "household__region", "department_list", "monitoring_object", "visit", "reported_by", "attached_to"
+        )
         .prefetch_related(Prefetch("steps", queryset=AlertStep.objects.select_related("actor")))
         .get(pk=pk)
     )
@@ -62,8 +63,12 @@ def alert_get(*, user: Any, pk: int, action: str = "view") -> Alert:
 
 def alert_signals(*, user: Any, alert: Alert) -> QuerySet[Alert]:
     """The further signals that joined `alert` (one procedure per household), oldest first."""
-    return (Alert.objects.for_user(user, "view").filter(attached_to=alert)
-            .select_related("department_list", "reported_by", "visit").order_by("created", "id"))
+    return (
+        Alert.objects.for_user(user, "view")
+        .filter(attached_to=alert)
+        .select_related("department_list", "reported_by", "visit")
+        .order_by("created", "id")
+    )
 
 
 def object_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[MonitoringObject]:
@@ -77,9 +82,11 @@ def object_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet
         qs = qs.filter(risks__kind=f["risk"])
     if f.get("pending"):
         qs = qs.exclude(proposed_method="")
-    return (qs.annotate(head_name=head_name())
-            .prefetch_related(Prefetch("risks", queryset=Risk.objects.order_by("kind")))
-            .order_by("status", "-identified_on", "-id"))
+    return (
+        qs.annotate(head_name=head_name())
+        .prefetch_related(Prefetch("risks", queryset=Risk.objects.order_by("kind")))
+        .order_by("status", "-identified_on", "-id")
+    )
 
 
 def object_get(*, user: Any, pk: int, action: str = "view") -> MonitoringObject:
@@ -113,8 +120,9 @@ def exit_case_get(*, user: Any, pk: int, action: str = "view") -> ExitCase:
 
 
 def latest_assessment(*, household: Household) -> ExitAssessment | None:
-    return (ExitAssessment.objects.filter(household=household).select_related("policy")
-            .order_by("-created", "-id").first())
+    return (
+        ExitAssessment.objects.filter(household=household).select_related("policy").order_by("-created", "-id").first()
+    )
 
 
 def department_lists(*, user: Any) -> QuerySet[DepartmentList]:
@@ -126,27 +134,36 @@ def stably_exited(*, user: Any, year: int) -> QuerySet[Household]:
     alert, whose per-capita net income in `year` is above the year's monitoring line (the
     poverty line where the year has no monitoring line)."""
     households = Household.objects.for_user(user, "view").filter(
-        registered=True, status=PovertyStatus.EXITED, closed_on__isnull=True)
+        registered=True, status=PovertyStatus.EXITED, closed_on__isnull=True
+    )
     region_ids = list(households.values_list("region_id", flat=True).distinct())
     regions = list(Region.objects.filter(pk__in=region_ids))
     lines = monitoring_lines_for_regions(regions=regions, year=year)
     if not any(v is not None for v in lines.values()):
-        lines = {pk: (v.poverty_line if v is not None else None)
-                 for pk, v in policies_for_regions(regions=regions, year=year).items()}
+        lines = {
+            pk: (v.poverty_line if v is not None else None)
+            for pk, v in policies_for_regions(regions=regions, year=year).items()
+        }
     whens = [When(region_id=pk, then=Value(v)) for pk, v in lines.items() if v is not None]
     if not whens:
         return households.none()
     income = HouseholdYear.objects.filter(household=OuterRef("pk"), year=year).values("per_capita_net_income")[:1]
     money = DecimalField(max_digits=12, decimal_places=2)
     return (
-        households.annotate(income=Subquery(income, output_field=money),
-                            line=Case(*whens, default=Value(None), output_field=money))
+        households.annotate(
+            income=Subquery(income, output_field=money), line=Case(*whens, default=Value(None), output_field=money)
+        )
         .filter(income__isnull=False, line__isnull=False, income__gt=F("line"))
         .exclude(Exists(MonitoringObject.objects.filter(household=OuterRef("pk"), status=ObjectStatus.MONITORED)))
         .exclude(Exists(Alert.objects.filter(household=OuterRef("pk"), status=AlertStatus.OPEN)))
         .select_related("region")
-        .annotate(head_name=Subquery(Member.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD,
-                                                           ended_on__isnull=True).values("name")[:1]))
+        .annotate(
+            head_name=Subquery(
+                Member.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD, ended_on__isnull=True).values(
+                    "name"
+                )[:1]
+            )
+        )
         .order_by("region__path", "code")
     )
 
@@ -158,8 +175,9 @@ def open_exit_case(*, household: Household) -> ExitCase | None:
 def household_monitoring(*, user: Any, household: Household) -> dict[str, Any]:
     """What the monitoring area knows about one household (for its exit page)."""
     return {
-        "objects": list(MonitoringObject.objects.for_user(user, "view").filter(household=household)
-                        .prefetch_related("risks")),
+        "objects": list(
+            MonitoringObject.objects.for_user(user, "view").filter(household=household).prefetch_related("risks")
+        ),
         "alerts": list(Alert.objects.for_user(user, "view").filter(household=household).order_by("-created")[:20]),
         "cases": list(ExitCase.objects.for_user(user, "view").filter(household=household).order_by("-created")),
     }

@@ -9,8 +9,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  locale="zh-CN", device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN", device_scale_factor=2
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

@@ -39,18 +39,22 @@ def _fresh_cache():
     cache.clear()
 
 
-def facts(household, year: int, *, wage: int | str = 0, transfer: int | str = 0, cost: int | str = 0, oop=None,
-          **conditions):
+def facts(
+    household, year: int, *, wage: int | str = 0, transfer: int | str = 0, cost: int | str = 0, oop=None, **conditions
+):
     """Yearly facts of `household` (its per-capita income is computed from the members)."""
-    data = {"wage_income": Decimal(str(wage)), "transfer_income": Decimal(str(transfer)),
-            "production_cost": Decimal(str(cost)), **conditions}
+    data = {
+        "wage_income": Decimal(str(wage)),
+        "transfer_income": Decimal(str(transfer)),
+        "production_cost": Decimal(str(cost)),
+        **conditions,
+    }
     if oop is not None:
         data["compliant_out_of_pocket"] = Decimal(str(oop))
     return household_year_save(ctx=SYSTEM, household=household, year=year, data=data)
 
 
-def exited_household(code: str, region_code: str = DACHANG, *, exit_year: int = 2016, head: dict | None = None,
-                     **kw):
+def exited_household(code: str, region_code: str = DACHANG, *, exit_year: int = 2016, head: dict | None = None, **kw):
     return make_household(code, region_code, status="exited", exit_year=exit_year, head=head, **kw)
 
 
@@ -61,8 +65,15 @@ def ordinary_household(code: str, region_code: str = DACHANG, *, head: dict | No
 def member(household, *, born=dt.date(1980, 1, 1), **kw):
     from fupin.registry.services import member_add
 
-    data = {"name": kw.pop("name", "成员"), "id_number": new_id(born), "relation": kw.pop("relation", "03"),
-            "education": "03", "health": "01", "labour_skill": "1", **kw}
+    data = {
+        "name": kw.pop("name", "成员"),
+        "id_number": new_id(born),
+        "relation": kw.pop("relation", "03"),
+        "education": "03",
+        "health": "01",
+        "labour_skill": "1",
+        **kw,
+    }
     return member_add(ctx=SYSTEM, household=household, data=data, reason="07")
 
 
@@ -71,8 +82,9 @@ def add_measure(household, category: str, name: str, *, year: int = 2021, status
     return measure_create(ctx=SYSTEM, household=household, year=year, data={"item": item, "status": status})
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[object]], *, encoding: str = "utf-8",
-              title: str | None = None) -> Path:
+def write_csv(
+    path: Path, header: list[str], rows: list[list[object]], *, encoding: str = "utf-8", title: str | None = None
+) -> Path:
     import csv
     import io
 
@@ -93,8 +105,17 @@ def no_labour_head(**kw) -> dict:
 VILLAGE_STEPS = ("verification", "consent", "comparison", "appraisal")
 
 
-def walk_to_decision(alert, *, village_user, township_user, county_user, traveller, object_type="unstable",
-                     risks=None, start: dt.date | None = None):
+def walk_to_decision(
+    alert,
+    *,
+    village_user,
+    township_user,
+    county_user,
+    traveller,
+    object_type="unstable",
+    risks=None,
+    start: dt.date | None = None,
+):
     """Drive an alert through the whole §4 procedure: village steps on day 1, a 5-day notice
     from day 1, township review on day 6, county decision on day 7."""
     from fupin.core.changelog import Context
@@ -104,13 +125,26 @@ def walk_to_decision(alert, *, village_user, township_user, county_user, travell
     for step in VILLAGE_STEPS:
         extra = {"votes_for": 15, "votes_against": 1} if step == "appraisal" else {}
         alert = alert_step(ctx=Context(actor=village_user), alert=alert, step=step, decision="pass", on=start, **extra)
-    alert = alert_step(ctx=Context(actor=village_user), alert=alert, step="notice", decision="pass", on=start,
-                       notice_starts=start, notice_ends=start + dt.timedelta(days=4))
+    alert = alert_step(
+        ctx=Context(actor=village_user),
+        alert=alert,
+        step="notice",
+        decision="pass",
+        on=start,
+        notice_starts=start,
+        notice_ends=start + dt.timedelta(days=4),
+    )
     traveller.move_to(dt.datetime.combine(start + dt.timedelta(days=5), dt.time(9), SHANGHAI))
     alert = alert_step(ctx=Context(actor=township_user), alert=alert, step="township", decision="pass")
     traveller.move_to(dt.datetime.combine(start + dt.timedelta(days=6), dt.time(9), SHANGHAI))
-    return alert_step(ctx=Context(actor=county_user), alert=alert, step="county", decision="pass",
-                      object_type=object_type, risks=risks if risks is not None else [{"kind": "01"}])
+    return alert_step(
+        ctx=Context(actor=county_user),
+        alert=alert,
+        step="county",
+        decision="pass",
+        object_type=object_type,
+        risks=risks if risks is not None else [{"kind": "01"}],
+    )
 
 
 @pytest.fixture
@@ -122,8 +156,9 @@ def decided(cadre, reviewer, coordinator):
 
     def decide(household, description: str, *, traveller, **kw):
         alert = alert_report(ctx=Context(actor=cadre), household=household, source="cadre", description=description)
-        return walk_to_decision(alert, village_user=cadre, township_user=reviewer, county_user=coordinator,
-                                traveller=traveller, **kw)
+        return walk_to_decision(
+            alert, village_user=cadre, township_user=reviewer, county_user=coordinator, traveller=traveller, **kw
+        )
 
     return decide
 

@@ -26,8 +26,11 @@ def in_2021(regions):
 
 def test_report_and_walk_the_procedure_through_the_api(in_2021, cadre, reviewer, coordinator):
     h = exited_household("4304050142013001")
-    r = api(cadre).post("/api/v1/monitoring/alerts/", {"household": h.pk, "source": "cadre",
-                                                       "description": "务工受伤", "risk_hint": "05"}, format="json")
+    r = api(cadre).post(
+        "/api/v1/monitoring/alerts/",
+        {"household": h.pk, "source": "cadre", "description": "务工受伤", "risk_hint": "05"},
+        format="json",
+    )
     assert r.status_code == 201, r.data
     url = f"/api/v1/monitoring/alerts/{r.data['id']}/step/"
     for step in ("verification", "consent", "comparison"):
@@ -36,8 +39,9 @@ def test_report_and_walk_the_procedure_through_the_api(in_2021, cadre, reviewer,
     assert bad.status_code == 400 and "votes_for" in bad.data
     wrong_order = api(cadre).post(url, {"step": "notice", "decision": "pass"}, format="json")
     assert wrong_order.status_code == 409 and "当前应办理" in wrong_order.data["detail"]
-    ok = api(cadre).post(url, {"step": "appraisal", "decision": "pass", "votes_for": 12, "votes_against": 0},
-                         format="json")
+    ok = api(cadre).post(
+        url, {"step": "appraisal", "decision": "pass", "votes_for": 12, "votes_against": 0}, format="json"
+    )
     assert ok.status_code == 200 and ok.data["next_step"] == "notice"
     assert [s["step"] for s in ok.data["steps"]] == ["verification", "consent", "comparison", "appraisal"]
 
@@ -52,10 +56,21 @@ def test_self_reports_mask_the_phone_in_lists(in_2021, cadre):
 
 def test_medical_evidence_only_for_those_with_personal_access(in_2021, cadre, leader):
     h = exited_household("4304050142013002")
-    a = Alert.objects.create(region=h.region, household=h, source="department", deadline=dt.date(2021, 3, 16),
-                             evidence={"kind": "medical", "list_title": "医保", "persons": 1, "rows": 1,
-                                       "out_of_pocket": "15000.00", "rules": ["amount"],
-                                       "amount_threshold": "10000.00"})
+    a = Alert.objects.create(
+        region=h.region,
+        household=h,
+        source="department",
+        deadline=dt.date(2021, 3, 16),
+        evidence={
+            "kind": "medical",
+            "list_title": "医保",
+            "persons": 1,
+            "rows": 1,
+            "out_of_pocket": "15000.00",
+            "rules": ["amount"],
+            "amount_threshold": "10000.00",
+        },
+    )
     assert "15,000" in api(cadre).get(f"/api/v1/monitoring/alerts/{a.pk}/").data["evidence_summary"]
     assert api(leader).get(f"/api/v1/monitoring/alerts/{a.pk}/").data["evidence_summary"] == ""
 

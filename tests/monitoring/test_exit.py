@@ -50,13 +50,18 @@ def test_full_exit_marks_the_household_exited_with_its_year(autumn_2017, cadre, 
     assert case.next_step == ExitStage.VERIFICATION and case.assessment.passed
     exit_step(ctx=ctx(reviewer), case=case, step=ExitStage.VERIFICATION, decision="pass", comment="核实属实")
     exit_step(ctx=ctx(cadre), case=case, step=ExitStage.ACKNOWLEDGEMENT, decision="pass", comment="户主签字认可")
-    exit_step(ctx=ctx(cadre), case=case, step=ExitStage.NOTICE, decision="pass",
-              notice_starts=dt.date(2017, 10, 1), notice_ends=dt.date(2017, 10, 7))
+    exit_step(
+        ctx=ctx(cadre),
+        case=case,
+        step=ExitStage.NOTICE,
+        decision="pass",
+        notice_starts=dt.date(2017, 10, 1),
+        notice_ends=dt.date(2017, 10, 7),
+    )
     with pytest.raises(ApplicationError, match="期满后方可公告"):
         exit_step(ctx=ctx(coordinator), case=case, step=ExitStage.ANNOUNCEMENT, decision="pass")
     autumn_2017.move_to(at(2017, 10, 8))
-    case = exit_step(ctx=ctx(coordinator), case=case, step=ExitStage.ANNOUNCEMENT, decision="pass",
-                     objections="无异议")
+    case = exit_step(ctx=ctx(coordinator), case=case, step=ExitStage.ANNOUNCEMENT, decision="pass", objections="无异议")
     h.refresh_from_db()
     assert (case.status, h.status, h.exit_year) == (ExitCaseStatus.EXITED, "exited", 2017)
     assert list(case.steps.values_list("step", flat=True)) == [s.value for s in ExitStage]
@@ -84,8 +89,14 @@ def test_a_notice_shorter_than_the_policy_is_refused(autumn_2017, cadre, reviewe
     exit_step(ctx=ctx(reviewer), case=case, step=ExitStage.VERIFICATION, decision="pass")
     exit_step(ctx=ctx(cadre), case=case, step=ExitStage.ACKNOWLEDGEMENT, decision="pass")
     with pytest.raises(ValidationError) as err:
-        exit_step(ctx=ctx(cadre), case=case, step=ExitStage.NOTICE, decision="pass",
-                  notice_starts=dt.date(2017, 10, 1), notice_ends=dt.date(2017, 10, 6))
+        exit_step(
+            ctx=ctx(cadre),
+            case=case,
+            step=ExitStage.NOTICE,
+            decision="pass",
+            notice_starts=dt.date(2017, 10, 1),
+            notice_ends=dt.date(2017, 10, 6),
+        )
     assert "不足 7 天" in str(err.value)
 
 
@@ -107,8 +118,9 @@ def test_a_household_below_the_line_is_refused_with_the_reason(autumn_2017, cadr
 
 def test_a_rejected_verification_closes_the_case(autumn_2017, cadre, reviewer):
     h = poor_household()
-    case = exit_step(ctx=ctx(reviewer), case=propose(cadre, h), step=ExitStage.VERIFICATION, decision="reject",
-                     comment="收入不稳定")
+    case = exit_step(
+        ctx=ctx(reviewer), case=propose(cadre, h), step=ExitStage.VERIFICATION, decision="reject", comment="收入不稳定"
+    )
     assert case.status == ExitCaseStatus.REJECTED and case.next_step == ""
     h.refresh_from_db()
     assert h.status == "not_exited"
@@ -136,8 +148,14 @@ def test_after_exit_the_cadre_and_measures_stay(autumn_2017, cadre, reviewer, co
     case = propose(cadre, h)
     exit_step(ctx=ctx(reviewer), case=case, step=ExitStage.VERIFICATION, decision="pass")
     exit_step(ctx=ctx(cadre), case=case, step=ExitStage.ACKNOWLEDGEMENT, decision="pass")
-    exit_step(ctx=ctx(cadre), case=case, step=ExitStage.NOTICE, decision="pass",
-              notice_starts=dt.date(2017, 10, 1), notice_ends=dt.date(2017, 10, 7))
+    exit_step(
+        ctx=ctx(cadre),
+        case=case,
+        step=ExitStage.NOTICE,
+        decision="pass",
+        notice_starts=dt.date(2017, 10, 1),
+        notice_ends=dt.date(2017, 10, 7),
+    )
     autumn_2017.move_to(at(2017, 10, 9))
     exit_step(ctx=ctx(coordinator), case=case, step=ExitStage.ANNOUNCEMENT, decision="pass")
     assert Pairing.objects.filter(household=h, ended_on__isnull=True).count() == 1

@@ -37,14 +37,20 @@ def monitored(march_2021, cadre, reviewer, coordinator):
     add_measure(h, "health", "医疗救助")
     add_measure(h, "employment", "乡外务工")
     a = alert_report(ctx=ctx(cadre), household=h, source="cadre", description="户主住院")
-    a = walk_to_decision(a, village_user=cadre, township_user=reviewer, county_user=coordinator,
-                         traveller=march_2021)
+    a = walk_to_decision(a, village_user=cadre, township_user=reviewer, county_user=coordinator, traveller=march_2021)
     return a.monitoring_object
 
 
 def propose(user, o, on, method="assisted"):
-    return elimination_propose(ctx=ctx(user), obj=o, method=method, on=on, notice_starts=on,
-                               notice_ends=on + dt.timedelta(days=4), comment="收入稳定，风险已消除")
+    return elimination_propose(
+        ctx=ctx(user),
+        obj=o,
+        method=method,
+        on=on,
+        notice_starts=on,
+        notice_ends=on + dt.timedelta(days=4),
+        comment="收入稳定，风险已消除",
+    )
 
 
 def test_six_months_must_pass_before_elimination(monitored, march_2021, cadre):
@@ -73,7 +79,10 @@ def test_elimination_is_decided_by_someone_else_after_the_notice(monitored, marc
     # Nothing is deleted: risks and history stay with the eliminated object.
     assert Risk.objects.filter(monitoring_object=o).count() == 1
     assert list(o.events.values_list("kind", flat=True)) == [
-        ObjectEventKind.IDENTIFIED, ObjectEventKind.ELIMINATION_PROPOSED, ObjectEventKind.ELIMINATION_APPROVED]
+        ObjectEventKind.IDENTIFIED,
+        ObjectEventKind.ELIMINATION_PROPOSED,
+        ObjectEventKind.ELIMINATION_APPROVED,
+    ]
 
 
 def test_a_cadre_proposes_but_cannot_decide(monitored, march_2021, cadre):
@@ -87,9 +96,14 @@ def test_a_household_without_labour_is_never_eliminated(march_2021, cadre, revie
     h = exited_household("4304050142010402", head=no_labour_head(**INSURED))
     facts(h, 2021, transfer=9000, **SAFE)
     add_measure(h, "health", "家庭医生签约")
-    a = walk_to_decision(alert_report(ctx=ctx(cadre), household=h, source="cadre", description="独居老人"),
-                         village_user=cadre, township_user=reviewer, county_user=coordinator, traveller=march_2021,
-                         risks=[{"kind": "08"}])
+    a = walk_to_decision(
+        alert_report(ctx=ctx(cadre), household=h, source="cadre", description="独居老人"),
+        village_user=cadre,
+        township_user=reviewer,
+        county_user=coordinator,
+        traveller=march_2021,
+        risks=[{"kind": "08"}],
+    )
     o = a.monitoring_object
     for when in (at(2021, 9, 8), at(2022, 3, 8), at(2024, 3, 8)):
         march_2021.move_to(when)
@@ -106,8 +120,13 @@ def test_assisted_elimination_needs_a_developmental_measure(march_2021, cadre, r
     h = exited_household("4304050142010403", head=head_data(**INSURED))
     facts(h, 2021, wage=8000, **SAFE)
     add_measure(h, "health", "医疗救助")
-    a = walk_to_decision(alert_report(ctx=ctx(cadre), household=h, source="cadre", description="住院"),
-                         village_user=cadre, township_user=reviewer, county_user=coordinator, traveller=march_2021)
+    a = walk_to_decision(
+        alert_report(ctx=ctx(cadre), household=h, source="cadre", description="住院"),
+        village_user=cadre,
+        township_user=reviewer,
+        county_user=coordinator,
+        traveller=march_2021,
+    )
     march_2021.move_to(at(2021, 10, 1))
     with pytest.raises(ApplicationError, match="开发式帮扶"):
         propose(cadre, a.monitoring_object, dt.date(2021, 10, 1))
@@ -127,8 +146,13 @@ def test_income_at_the_line_blocks_elimination(march_2021, cadre, reviewer, coor
     facts(h, 2021, wage=6500, oop=500, **SAFE)  # 6,500 − 500 合规自付 = 6,000: not above the line
     add_measure(h, "health", "医疗救助")
     add_measure(h, "employment", "乡外务工")
-    a = walk_to_decision(alert_report(ctx=ctx(cadre), household=h, source="cadre", description="住院"),
-                         village_user=cadre, township_user=reviewer, county_user=coordinator, traveller=march_2021)
+    a = walk_to_decision(
+        alert_report(ctx=ctx(cadre), household=h, source="cadre", description="住院"),
+        village_user=cadre,
+        township_user=reviewer,
+        county_user=coordinator,
+        traveller=march_2021,
+    )
     march_2021.move_to(at(2021, 10, 1))
     with pytest.raises(ApplicationError, match="未高于监测线 6,000 元"):
         propose(cadre, a.monitoring_object, dt.date(2021, 10, 1))

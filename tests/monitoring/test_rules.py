@@ -18,9 +18,17 @@ def member(name="户主", born=dt.date(1970, 5, 1), school="", health="01", medi
 
 
 def snap(income="4120", year=2017, members=None, **kw):
-    base = dict(household_id=1, year=year, per_capita_net_income=None if income is None else Decimal(income),
-                persons=1, food_secure=True, clothing_secure=True, house_grade="A", water_safe=True,
-                members=tuple(members if members is not None else [member()]))
+    base = dict(
+        household_id=1,
+        year=year,
+        per_capita_net_income=None if income is None else Decimal(income),
+        persons=1,
+        food_secure=True,
+        clothing_secure=True,
+        house_grade="A",
+        water_safe=True,
+        members=tuple(members if members is not None else [member()]),
+    )
     base.update(kw)
     return HouseholdSnapshot(**base)
 
@@ -62,8 +70,9 @@ def test_missing_income_is_unknown_and_blocks_exit():
 # ---------------------------------------------------------------- registration year
 
 
-@pytest.mark.parametrize(("identified", "expected"), [(2016, "met"), (2017, "not_met"), (2018, "not_met"),
-                                                      (None, "unknown")])
+@pytest.mark.parametrize(
+    ("identified", "expected"), [(2016, "met"), (2017, "not_met"), (2018, "not_met"), (None, "unknown")]
+)
 def test_household_registered_this_year_cannot_exit(identified, expected):
     results = assess(snap(), identified=identified)
     assert outcome_of(results, "registration") == expected
@@ -104,17 +113,26 @@ def test_a_child_at_school_meets_the_education_test():
     assert outcome_of(assess(snap(members=[member(), child])), "education") == "met"
 
 
-@pytest.mark.parametrize(("medical", "serious", "expected"), [(True, True, "met"), (True, False, "not_met"),
-                                                              (False, True, "not_met")])
+@pytest.mark.parametrize(
+    ("medical", "serious", "expected"), [(True, True, "met"), (True, False, "not_met"), (False, True, "not_met")]
+)
 def test_every_member_insured(medical, serious, expected):
     results = assess(snap(members=[member(), member("妻", medical=medical, serious=serious)]))
     assert outcome_of(results, "medical") == expected
 
 
-@pytest.mark.parametrize(("grade", "dangerous", "expected"), [
-    ("A", None, "met"), ("B", None, "met"), ("C", None, "not_met"), ("D", None, "not_met"),
-    ("", False, "met"), ("", True, "not_met"), ("", None, "unknown"),
-])
+@pytest.mark.parametrize(
+    ("grade", "dangerous", "expected"),
+    [
+        ("A", None, "met"),
+        ("B", None, "met"),
+        ("C", None, "not_met"),
+        ("D", None, "not_met"),
+        ("", False, "met"),
+        ("", True, "not_met"),
+        ("", None, "unknown"),
+    ],
+)
 def test_safe_housing(grade, dangerous, expected):
     results = assess(snap(house_grade=grade, dangerous_house=dangerous))
     assert outcome_of(results, "housing") == expected
@@ -145,11 +163,19 @@ def test_add_months_clamps_to_the_end_of_the_month():
 
 
 def efacts(**kw):
-    base = dict(on=dt.date(2021, 9, 15), identified_on=dt.date(2021, 3, 15), has_labour=True,
-                snapshot=snap(year=2021, income="7000"), criteria=SEVEN,
-                risks=(rules.RiskFacts(RiskKind.ILLNESS, "因病"),),
-                measures=(rules.MeasureFacts("health", "in_progress"), rules.MeasureFacts("employment", "done")),
-                income_year=2021, monitoring_income=Decimal("6500"), monitoring_line=Decimal("6000"), open_alerts=0)
+    base = dict(
+        on=dt.date(2021, 9, 15),
+        identified_on=dt.date(2021, 3, 15),
+        has_labour=True,
+        snapshot=snap(year=2021, income="7000"),
+        criteria=SEVEN,
+        risks=(rules.RiskFacts(RiskKind.ILLNESS, "因病"),),
+        measures=(rules.MeasureFacts("health", "in_progress"), rules.MeasureFacts("employment", "done")),
+        income_year=2021,
+        monitoring_income=Decimal("6500"),
+        monitoring_line=Decimal("6000"),
+        open_alerts=0,
+    )
     base.update(kw)
     return rules.EliminationFacts(**base)
 

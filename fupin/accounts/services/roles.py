@@ -29,8 +29,12 @@ REGISTRY_WRITE = {
     "registry.change_householdyear",
 }
 SENSITIVE = {"registry.view_sensitive_household"}
-DISTRICT_ONLY = {"registry.close_household", "registry.export_household", "exchange.add_importbatch",
-                 "exchange.view_importbatch"}
+DISTRICT_ONLY = {
+    "registry.close_household",
+    "registry.export_household",
+    "exchange.add_importbatch",
+    "exchange.view_importbatch",
+}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     RoleCode.VILLAGE_CADRE: REGISTRY_READ | REGISTRY_WRITE | SENSITIVE,
@@ -45,21 +49,39 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 # the township reviews and settles findings, the district approves, edits policy and runs
 # comparisons and re-checks; leaders and sectors read.
 IDENT_READ = {
-    "identification.view_policyversion", "identification.view_assessment", "identification.view_needscheck",
-    "identification.view_application", "identification.view_finding", "identification.view_comparisonlist",
+    "identification.view_policyversion",
+    "identification.view_assessment",
+    "identification.view_needscheck",
+    "identification.view_application",
+    "identification.view_finding",
+    "identification.view_comparisonlist",
     "identification.view_recheck",
 }
 IDENT_VILLAGE = {
-    "identification.view_policyversion", "identification.view_assessment", "identification.view_needscheck",
-    "identification.view_application", "identification.add_application", "identification.village_step_application",
-    "identification.add_assessment", "identification.add_needscheck",
+    "identification.view_policyversion",
+    "identification.view_assessment",
+    "identification.view_needscheck",
+    "identification.view_application",
+    "identification.add_application",
+    "identification.village_step_application",
+    "identification.add_assessment",
+    "identification.add_needscheck",
 }
-IDENT_TOWNSHIP = IDENT_READ | IDENT_VILLAGE | {
-    "identification.township_review_application", "identification.decide_finding",
-}
+IDENT_TOWNSHIP = (
+    IDENT_READ
+    | IDENT_VILLAGE
+    | {
+        "identification.township_review_application",
+        "identification.decide_finding",
+    }
+)
 IDENT_DISTRICT = IDENT_READ | {
-    "identification.add_application", "identification.add_assessment", "identification.add_needscheck",
-    "identification.approve_application", "identification.edit_policy", "identification.add_comparisonlist",
+    "identification.add_application",
+    "identification.add_assessment",
+    "identification.add_needscheck",
+    "identification.approve_application",
+    "identification.edit_policy",
+    "identification.add_comparisonlist",
     "identification.run_recheck",
 }
 ROLE_PERMISSIONS[RoleCode.VILLAGE_CADRE] |= IDENT_VILLAGE
@@ -73,20 +95,48 @@ ROLE_PERMISSIONS[RoleCode.SYSADMIN] |= IDENT_READ
 # measures and wishes; the township also changes measures, visits and pairings; the district
 # office runs everything including the organisation and the policies; leaders and sectors
 # read. Donors hold no role at all (they must never see the registry).
-_ASSIST_MODELS = ("linkedunit", "leadinggroupmember", "workteam", "cadre", "pairing", "maxworkload", "plan",
-                  "measureitem", "project", "measure", "creditpolicy", "visit", "visitphoto", "visitpolicy", "wish",
-                  "wishclaim")
+_ASSIST_MODELS = (
+    "linkedunit",
+    "leadinggroupmember",
+    "workteam",
+    "cadre",
+    "pairing",
+    "maxworkload",
+    "plan",
+    "measureitem",
+    "project",
+    "measure",
+    "creditpolicy",
+    "visit",
+    "visitphoto",
+    "visitpolicy",
+    "wish",
+    "wishclaim",
+)
 ASSIST_READ = {f"assistance.view_{m}" for m in _ASSIST_MODELS}
 ASSIST_VILLAGE = ASSIST_READ | {
-    "assistance.add_visit", "assistance.add_visitphoto", "assistance.add_measure", "assistance.add_plan",
-    "assistance.change_plan", "assistance.add_wish", "assistance.change_wish",
+    "assistance.add_visit",
+    "assistance.add_visitphoto",
+    "assistance.add_measure",
+    "assistance.add_plan",
+    "assistance.change_plan",
+    "assistance.add_wish",
+    "assistance.change_wish",
 }
 ASSIST_TOWNSHIP = ASSIST_VILLAGE | {
-    "assistance.change_measure", "assistance.change_visit", "assistance.add_pairing", "assistance.change_pairing",
+    "assistance.change_measure",
+    "assistance.change_visit",
+    "assistance.add_pairing",
+    "assistance.change_pairing",
 }
-ASSIST_DISTRICT = ASSIST_TOWNSHIP | {f"assistance.{a}_{m}" for m in _ASSIST_MODELS for a in ("add", "change")} | {
-    "assistance.view_donor", "assistance.export_measure",
-}
+ASSIST_DISTRICT = (
+    ASSIST_TOWNSHIP
+    | {f"assistance.{a}_{m}" for m in _ASSIST_MODELS for a in ("add", "change")}
+    | {
+        "assistance.view_donor",
+        "assistance.export_measure",
+    }
+)
 ROLE_PERMISSIONS[RoleCode.VILLAGE_CADRE] |= ASSIST_VILLAGE
 ROLE_PERMISSIONS[RoleCode.TOWNSHIP_REVIEWER] |= ASSIST_TOWNSHIP
 ROLE_PERMISSIONS[RoleCode.DISTRICT_OFFICE] |= ASSIST_DISTRICT
@@ -112,25 +162,41 @@ ROLE_PERMISSIONS[RoleCode.SYSADMIN] |= REPORTS_OUT | {"reports.run_audit"}
 # announces, uploads department lists, screens, keeps village populations and thresholds.
 # Sectors upload their lists and read incidence; leaders read everything in scope.
 MON_READ = {
-    "monitoring.view_alert", "monitoring.view_monitoringobject", "monitoring.view_risk", "monitoring.view_exitcase",
-    "monitoring.view_exitassessment", "monitoring.view_departmentlist", "monitoring.view_monitoringpolicy",
+    "monitoring.view_alert",
+    "monitoring.view_monitoringobject",
+    "monitoring.view_risk",
+    "monitoring.view_exitcase",
+    "monitoring.view_exitassessment",
+    "monitoring.view_departmentlist",
+    "monitoring.view_monitoringpolicy",
     "monitoring.view_incidence",
 }
 MON_VILLAGE = MON_READ | {
-    "monitoring.add_alert", "monitoring.change_alert", "monitoring.add_exitassessment", "monitoring.add_exitcase",
+    "monitoring.add_alert",
+    "monitoring.change_alert",
+    "monitoring.add_exitassessment",
+    "monitoring.add_exitcase",
     "monitoring.propose_elimination",
 }
 MON_TOWNSHIP = MON_VILLAGE | {"monitoring.review_alert", "monitoring.verify_exitcase"}
 MON_DISTRICT = MON_TOWNSHIP | {
-    "monitoring.decide_alert", "monitoring.announce_exitcase", "monitoring.approve_elimination",
-    "monitoring.add_departmentlist", "monitoring.run_screening", "monitoring.edit_monitoringpolicy",
+    "monitoring.decide_alert",
+    "monitoring.announce_exitcase",
+    "monitoring.approve_elimination",
+    "monitoring.add_departmentlist",
+    "monitoring.run_screening",
+    "monitoring.edit_monitoringpolicy",
     "monitoring.set_rural_population",
 }
 ROLE_PERMISSIONS[RoleCode.VILLAGE_CADRE] |= MON_VILLAGE
 ROLE_PERMISSIONS[RoleCode.TOWNSHIP_REVIEWER] |= MON_TOWNSHIP
 ROLE_PERMISSIONS[RoleCode.DISTRICT_OFFICE] |= MON_DISTRICT
-ROLE_PERMISSIONS[RoleCode.SECTOR] |= {"monitoring.view_departmentlist", "monitoring.add_departmentlist",
-                                      "monitoring.view_incidence", "monitoring.view_monitoringpolicy"}
+ROLE_PERMISSIONS[RoleCode.SECTOR] |= {
+    "monitoring.view_departmentlist",
+    "monitoring.add_departmentlist",
+    "monitoring.view_incidence",
+    "monitoring.view_monitoringpolicy",
+}
 ROLE_PERMISSIONS[RoleCode.LEADER] |= MON_READ
 ROLE_PERMISSIONS[RoleCode.SYSADMIN] |= MON_READ
 

@@ -13,7 +13,12 @@ from fupin.regions.models import Region
 
 @transaction.atomic
 def user_create(
-    *, ctx: Context, username: str, password: str, full_name: str = "", is_staff: bool = False,
+    *,
+    ctx: Context,
+    username: str,
+    password: str,
+    full_name: str = "",
+    is_staff: bool = False,
     is_superuser: bool = False,
 ) -> User:
     user = User(username=username, first_name=full_name, is_staff=is_staff, is_superuser=is_superuser)
@@ -26,7 +31,12 @@ def user_create(
 
 @transaction.atomic
 def role_assign(
-    *, ctx: Context, user: User, role_code: str, region: Region, valid_from: dt.date | None = None,
+    *,
+    ctx: Context,
+    user: User,
+    role_code: str,
+    region: Region,
+    valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
 ) -> RoleAssignment:
     assignment = RoleAssignment(user=user, role=Role.objects.get(code=role_code), region=region, valid_to=valid_to)

@@ -34,10 +34,30 @@ class AlertSerializer(DisplayLabelsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Alert
-        fields = ["id", "region", "region_name", "household", "household_code", "source", "department_list",
-                  "risk_hint", "description", "evidence_summary", "reporter_name", "phone", "status", "next_step",
-                  "deadline", "overdue", "notice_starts", "notice_ends", "decided_on", "monitoring_object",
-                  "attached_to", "created"]
+        fields = [
+            "id",
+            "region",
+            "region_name",
+            "household",
+            "household_code",
+            "source",
+            "department_list",
+            "risk_hint",
+            "description",
+            "evidence_summary",
+            "reporter_name",
+            "phone",
+            "status",
+            "next_step",
+            "deadline",
+            "overdue",
+            "notice_starts",
+            "notice_ends",
+            "decided_on",
+            "monitoring_object",
+            "attached_to",
+            "created",
+        ]
         display_fields = ["source", "risk_hint", "status", "next_step"]
         read_only_fields = fields
 
@@ -101,9 +121,23 @@ class MonitoringObjectSerializer(DisplayLabelsMixin, serializers.ModelSerializer
 
     class Meta:
         model = MonitoringObject
-        fields = ["id", "household", "household_code", "region", "object_type", "year", "identified_on", "status",
-                  "proposed_method", "notice_starts", "notice_ends", "elimination_method", "eliminated_on", "alert",
-                  "risks"]
+        fields = [
+            "id",
+            "household",
+            "household_code",
+            "region",
+            "object_type",
+            "year",
+            "identified_on",
+            "status",
+            "proposed_method",
+            "notice_starts",
+            "notice_ends",
+            "elimination_method",
+            "eliminated_on",
+            "alert",
+            "risks",
+        ]
         display_fields = ["object_type", "status", "proposed_method", "elimination_method"]
         read_only_fields = fields
 
@@ -123,15 +157,31 @@ class ExitCaseSerializer(DisplayLabelsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = ExitCase
-        fields = ["id", "household", "household_code", "year", "status", "next_step", "notice_starts", "notice_ends",
-                  "created", "assessment", "steps"]
+        fields = [
+            "id",
+            "household",
+            "household_code",
+            "year",
+            "status",
+            "next_step",
+            "notice_starts",
+            "notice_ends",
+            "created",
+            "assessment",
+            "steps",
+        ]
         display_fields = ["status", "next_step"]
         read_only_fields = fields
 
     def get_assessment(self, c: ExitCase) -> dict[str, Any]:
         a = c.assessment
-        return {"id": a.pk, "year": a.year, "policy": a.policy_id, "passed": a.passed,
-                "results": [{**r, "label": rules.label(r["criterion"]), "text": rules.explain(r)} for r in a.results]}
+        return {
+            "id": a.pk,
+            "year": a.year,
+            "policy": a.policy_id,
+            "passed": a.passed,
+            "results": [{**r, "label": rules.label(r["criterion"]), "text": rules.explain(r)} for r in a.results],
+        }
 
 
 class VillageIncidenceSerializer(serializers.Serializer):

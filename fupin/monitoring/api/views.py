@@ -36,11 +36,19 @@ SENSITIVE = "registry.view_sensitive_household"
 @extend_schema_view(
     list=extend_schema(summary=_("风险预警")),
     retrieve=extend_schema(summary=_("风险预警及其识别程序")),
-    create=extend_schema(summary=_("登记风险预警（干部排查或代农户申报）"), request=s.AlertCreateSerializer,
-                         responses={201: s.AlertDetailSerializer, **ERRORS}),
+    create=extend_schema(
+        summary=_("登记风险预警（干部排查或代农户申报）"),
+        request=s.AlertCreateSerializer,
+        responses={201: s.AlertDetailSerializer, **ERRORS},
+    ),
 )
-class AlertViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                   viewsets.GenericViewSet):
+class AlertViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     scoped_model = Alert
     http_method_names = READ_WRITE
     scope_actions = {"step": "view"}
@@ -77,14 +85,23 @@ class AlertViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         if household is None:
             raise NotFound()
         with service_errors():
-            alert = alert_report(ctx=self.service_context(), household=household, source=d["source"],
-                                 description=d["description"], risk_hint=d.get("risk_hint", ""))
+            alert = alert_report(
+                ctx=self.service_context(),
+                household=household,
+                source=d["source"],
+                description=d["description"],
+                risk_hint=d.get("risk_hint", ""),
+            )
         self.kwargs["pk"] = alert.pk
-        return Response(s.AlertDetailSerializer(alert, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            s.AlertDetailSerializer(alert, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
-    @extend_schema(summary=_("办理识别程序的下一环节"), request=s.AlertStepInputSerializer,
-                   responses={200: s.AlertDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary=_("办理识别程序的下一环节"),
+        request=s.AlertStepInputSerializer,
+        responses={200: s.AlertDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def step(self, request, pk=None):
         alert = self.get_object()
@@ -92,11 +109,20 @@ class AlertViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         with service_errors():
-            alert = alert_step(ctx=self.service_context(), alert=alert, step=d["step"], decision=d["decision"],
-                               on=d.get("on"), comment=d.get("comment", ""), votes_for=d.get("votes_for"),
-                               votes_against=d.get("votes_against"), notice_starts=d.get("notice_starts"),
-                               notice_ends=d.get("notice_ends"), object_type=d.get("object_type", ""),
-                               risks=[dict(r) for r in d.get("risks", [])])
+            alert = alert_step(
+                ctx=self.service_context(),
+                alert=alert,
+                step=d["step"],
+                decision=d["decision"],
+                on=d.get("on"),
+                comment=d.get("comment", ""),
+                votes_for=d.get("votes_for"),
+                votes_against=d.get("votes_against"),
+                notice_starts=d.get("notice_starts"),
+                notice_ends=d.get("notice_ends"),
+                object_type=d.get("object_type", ""),
+                risks=[dict(r) for r in d.get("risks", [])],
+            )
         alert = self.get_queryset().get(pk=alert.pk)
         return Response(s.AlertDetailSerializer(alert, context=self.get_serializer_context()).data)
 
@@ -108,8 +134,9 @@ class MonitoringObjectViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
     serializer_class = s.MonitoringObjectSerializer
 
     def refine_queryset(self, qs):
-        qs = qs.select_related("household__region").prefetch_related("risks").order_by("status", "-identified_on",
-                                                                                          "-id")
+        qs = (
+            qs.select_related("household__region").prefetch_related("risks").order_by("status", "-identified_on", "-id")
+        )
         if self.action == "list":
             for name in ("status", "object_type"):
                 if value := self.request.query_params.get(name):
@@ -118,20 +145,24 @@ class MonitoringObjectViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
 
 
 @extend_schema(tags=["防返贫监测"])
-@extend_schema_view(list=extend_schema(summary=_("贫困户退出申请")),
-                    retrieve=extend_schema(summary=_("退出申请、评估结果与各环节记录")))
+@extend_schema_view(
+    list=extend_schema(summary=_("贫困户退出申请")), retrieve=extend_schema(summary=_("退出申请、评估结果与各环节记录"))
+)
 class ExitCaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     scoped_model = ExitCase
     serializer_class = s.ExitCaseSerializer
 
     def refine_queryset(self, qs):
-        return (qs.select_related("household", "assessment")
-                .prefetch_related(Prefetch("steps", queryset=ExitStep.objects.order_by("created", "id")))
-                .order_by("-created", "-id"))
+        return (
+            qs.select_related("household", "assessment")
+            .prefetch_related(Prefetch("steps", queryset=ExitStep.objects.order_by("created", "id")))
+            .order_by("-created", "-id")
+        )
 
 
-@extend_schema(tags=["防返贫监测"], summary=_("各村贫困发生率与退出条件"),
-               responses={200: s.VillageIncidenceSerializer(many=True)})
+@extend_schema(
+    tags=["防返贫监测"], summary=_("各村贫困发生率与退出条件"), responses={200: s.VillageIncidenceSerializer(many=True)}
+)
 class VillageIncidenceViewSet(viewsets.ViewSet):
     authentication_classes = API_AUTHENTICATION
     permission_classes = [IsAuthenticatedActive]

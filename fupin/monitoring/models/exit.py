@@ -22,16 +22,24 @@ class ViaHouseholdQuerySet(RegionScopedQuerySet):
 
 
 class ExitAssessment(models.Model):
-    household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT,
-                                  related_name="exit_assessments")
+    household = models.ForeignKey(
+        Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="exit_assessments"
+    )
     year = models.PositiveSmallIntegerField(_("退出年度"))
-    policy = models.ForeignKey("identification.PolicyVersion", verbose_name=_("政策参数版本"),
-                               on_delete=models.PROTECT, related_name="+")
+    policy = models.ForeignKey(
+        "identification.PolicyVersion", verbose_name=_("政策参数版本"), on_delete=models.PROTECT, related_name="+"
+    )
     inputs = models.JSONField(_("评估依据"))
     results = models.JSONField(_("逐项结果"))
     passed = models.BooleanField(_("达到退出标准"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评估人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created = models.DateTimeField(_("评估时间"), auto_now_add=True)
 
     objects = ViaHouseholdQuerySet.as_manager()
@@ -47,16 +55,24 @@ class ExitAssessment(models.Model):
 
 
 class ExitCase(models.Model):
-    household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT,
-                                  related_name="exit_cases")
+    household = models.ForeignKey(
+        Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="exit_cases"
+    )
     year = models.PositiveSmallIntegerField(_("退出年度"))
-    assessment = models.ForeignKey(ExitAssessment, verbose_name=_("退出评估"), on_delete=models.PROTECT,
-                                   related_name="+")
+    assessment = models.ForeignKey(
+        ExitAssessment, verbose_name=_("退出评估"), on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(_("状态"), max_length=10, choices=ExitCaseStatus.choices, default=ExitCaseStatus.OPEN)
     # The next step expected (blank once the case is closed); the ledger is the truth.
     next_step = models.CharField(_("待办环节"), max_length=20, choices=ExitStage.choices, blank=True)
-    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     notice_starts = models.DateField(_("公示开始"), null=True, blank=True)
     notice_ends = models.DateField(_("公示结束"), null=True, blank=True)
     created = models.DateTimeField(_("提出时间"), auto_now_add=True)
@@ -88,8 +104,14 @@ class ExitStep(models.Model):
     step = models.CharField(_("环节"), max_length=20, choices=ExitStage.choices)
     decision = models.CharField(_("结论"), max_length=10, choices=Decision.choices)
     on = models.DateField(_("日期"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     actor_name = models.CharField(_("办理人姓名"), max_length=150, blank=True)
     comment = models.CharField(_("意见"), max_length=500, blank=True)
     data = models.JSONField(_("记录"), default=dict, blank=True)

@@ -20,23 +20,37 @@ from fupin.registry.models import Household
 
 
 class MonitoringObject(models.Model):
-    household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT,
-                                  related_name="monitoring_objects")
+    household = models.ForeignKey(
+        Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="monitoring_objects"
+    )
     object_type = models.CharField(_("监测对象类别"), max_length=10, choices=ObjectType.choices)
     year = models.PositiveSmallIntegerField(_("纳入年度"))
     identified_on = models.DateField(_("纳入日期"))
-    alert = models.ForeignKey("monitoring.Alert", verbose_name=_("来源预警"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    alert = models.ForeignKey(
+        "monitoring.Alert",
+        verbose_name=_("来源预警"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     status = models.CharField(_("状态"), max_length=12, choices=ObjectStatus.choices, default=ObjectStatus.MONITORED)
     # A pending elimination (proposed after verification, appraisal and notice) waiting for
     # the county's decision by someone other than the proposer.
     proposed_method = models.CharField(_("拟消除方式"), max_length=10, choices=EliminationMethod.choices, blank=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     notice_starts = models.DateField(_("公示开始"), null=True, blank=True)
     notice_ends = models.DateField(_("公示结束"), null=True, blank=True)
-    elimination_method = models.CharField(_("风险消除方式"), max_length=10, choices=EliminationMethod.choices,
-                                          blank=True)
+    elimination_method = models.CharField(
+        _("风险消除方式"), max_length=10, choices=EliminationMethod.choices, blank=True
+    )
     eliminated_on = models.DateField(_("风险消除时间"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -56,8 +70,9 @@ class MonitoringObject(models.Model):
         ]
         constraints = [
             # A household is monitored by at most one open object; a new risk joins it.
-            models.UniqueConstraint(fields=["household"], condition=Q(status="monitored"),
-                                    name="monitoringobject_one_open"),
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(status="monitored"), name="monitoringobject_one_open"
+            ),
             # An eliminated object carries how and when; a monitored one carries neither.
             models.CheckConstraint(
                 condition=(Q(status="eliminated") & ~Q(elimination_method="") & Q(eliminated_on__isnull=False))
@@ -76,14 +91,21 @@ class RiskQuerySet(RegionScopedQuerySet):
 
 
 class Risk(models.Model):
-    monitoring_object = models.ForeignKey(MonitoringObject, verbose_name=_("监测对象"), on_delete=models.PROTECT,
-                                          related_name="risks")
+    monitoring_object = models.ForeignKey(
+        MonitoringObject, verbose_name=_("监测对象"), on_delete=models.PROTECT, related_name="risks"
+    )
     kind = models.CharField(_("风险类型"), max_length=2, choices=RiskKind.choices)
     disaster_kind = models.CharField(_("灾害类别"), max_length=12, choices=DisasterKind.choices, blank=True)
     remark = models.CharField(_("说明"), max_length=200, blank=True)
     added_on = models.DateField(_("识别日期"))
-    alert = models.ForeignKey("monitoring.Alert", verbose_name=_("来源预警"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    alert = models.ForeignKey(
+        "monitoring.Alert",
+        verbose_name=_("来源预警"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = RiskQuerySet.as_manager()
 
@@ -113,8 +135,9 @@ class ObjectEvent(models.Model):
     monitoring_object = models.ForeignKey(MonitoringObject, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("事项"), max_length=16, choices=ObjectEventKind.choices)
     on = models.DateField(_("日期"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_name = models.CharField(_("办理人姓名"), max_length=150, blank=True)
     comment = models.CharField(_("说明"), max_length=500, blank=True)
     data = models.JSONField(_("记录"), default=dict, blank=True)

@@ -31,24 +31,42 @@ class MonitoringPolicyQuerySet(models.QuerySet):
 class MonitoringPolicy(models.Model):
     year_from = models.PositiveSmallIntegerField(_("适用起始年度"), db_index=True)
     region = models.ForeignKey(
-        Region, verbose_name=_("适用区域"), to_field="code", db_column="region_code", db_constraint=False,
-        null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+        Region,
+        verbose_name=_("适用区域"),
+        to_field="code",
+        db_column="region_code",
+        db_constraint=False,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         help_text=_("留空表示全国默认；填写省、市或县(区)代码时该区域内优先适用"),
     )
     medical_oop_amount = models.DecimalField(
-        _("医疗个人自付预警金额(元/户·年)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)],
+        _("医疗个人自付预警金额(元/户·年)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
         help_text=_("一户年度个人自付医疗费用超过该金额即预警"),
     )
     medical_oop_share = models.DecimalField(
-        _("医疗个人自付占家庭纯收入比例"), max_digits=5, decimal_places=4, validators=SHARE,
+        _("医疗个人自付占家庭纯收入比例"),
+        max_digits=5,
+        decimal_places=4,
+        validators=SHARE,
         help_text=_("个人自付超过家庭年纯收入的该比例即预警，如 0.5 表示 50%"),
     )
     income_drop_share = models.DecimalField(
-        _("人均纯收入降幅预警比例"), max_digits=5, decimal_places=4, validators=SHARE,
+        _("人均纯收入降幅预警比例"),
+        max_digits=5,
+        decimal_places=4,
+        validators=SHARE,
         help_text=_("与上年相比人均纯收入下降超过该比例即预警，如 0.3 表示 30%"),
     )
     procedure_days = models.PositiveSmallIntegerField(
-        _("识别程序时限(天)"), default=15, validators=[MinValueValidator(1)],
+        _("识别程序时限(天)"),
+        default=15,
+        validators=[MinValueValidator(1)],
         help_text=_("从预警到县级审定的最长天数"),
     )
     notice_min_days = models.PositiveSmallIntegerField(
@@ -61,7 +79,10 @@ class MonitoringPolicy(models.Model):
         _("退出公示最少天数"), default=7, validators=[MinValueValidator(1)]
     )
     village_exit_incidence = models.DecimalField(
-        _("贫困村退出贫困发生率上限"), max_digits=5, decimal_places=4, validators=SHARE,
+        _("贫困村退出贫困发生率上限"),
+        max_digits=5,
+        decimal_places=4,
+        validators=SHARE,
         help_text=_("贫困发生率低于该值方可退出，中部省份 0.02（2%），西部 0.03"),
     )
     note = models.CharField(_("说明与依据"), max_length=300, blank=True)
@@ -70,7 +91,11 @@ class MonitoringPolicy(models.Model):
         "self", verbose_name=_("替代的版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -86,8 +111,14 @@ class MonitoringPolicy(models.Model):
             # History is a chain, never a fork: a version is superseded at most once.
             models.UniqueConstraint(fields=["supersedes"], name="monitoringpolicy_supersedes_once"),
             models.CheckConstraint(
-                condition=Q(medical_oop_share__gte=0, medical_oop_share__lte=1, income_drop_share__gte=0,
-                            income_drop_share__lte=1, village_exit_incidence__gte=0, village_exit_incidence__lte=1),
+                condition=Q(
+                    medical_oop_share__gte=0,
+                    medical_oop_share__lte=1,
+                    income_drop_share__gte=0,
+                    income_drop_share__lte=1,
+                    village_exit_incidence__gte=0,
+                    village_exit_incidence__lte=1,
+                ),
                 name="monitoringpolicy_shares_in_range",
             ),
         ]

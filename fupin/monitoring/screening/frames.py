@@ -83,8 +83,8 @@ def members_frame(paths: Iterable[str]) -> pl.DataFrame:
     """id_number, household_id, region_id of every active member of the monitoring population."""
     t = tables()
     where, params = population_sql(paths)
-    sql = f"""SELECT m.id_number, m.household_id, h.region_id FROM {t['member']} m
-              JOIN {t['household']} h ON h.id = m.household_id JOIN {t['region']} r ON r.id = h.region_id
+    sql = f"""SELECT m.id_number, m.household_id, h.region_id FROM {t["member"]} m
+              JOIN {t["household"]} h ON h.id = m.household_id JOIN {t["region"]} r ON r.id = h.region_id
               WHERE m.ended_on IS NULL AND {where}"""  # noqa: S608 — table names from the models, values bound
     return sql_frame(sql, params, {"id_number": pl.String, "household_id": pl.Int64, "region_id": pl.Int64})
 
@@ -94,14 +94,13 @@ def incomes_frame(year: int) -> pl.DataFrame:
     the year before where `year` has none yet."""
     t = tables()
     sql = f"""SELECT y.household_id, y.year, CAST(ROUND(y.net_income * 100) AS BIGINT)
-              FROM {t['year']} y WHERE y.year = %s
+              FROM {t["year"]} y WHERE y.year = %s
               UNION ALL
               SELECT y.household_id, y.year, CAST(ROUND(y.net_income * 100) AS BIGINT)
-              FROM {t['year']} y WHERE y.year = %s AND NOT EXISTS (
-                  SELECT 1 FROM {t['year']} z WHERE z.household_id = y.household_id AND z.year = %s)
+              FROM {t["year"]} y WHERE y.year = %s AND NOT EXISTS (
+                  SELECT 1 FROM {t["year"]} z WHERE z.household_id = y.household_id AND z.year = %s)
            """  # noqa: S608 — table names from the models, values bound
-    return sql_frame(sql, [year, year - 1, year], {"household_id": pl.Int64, "year": pl.Int64,
-                                                   "net_cents": pl.Int64})
+    return sql_frame(sql, [year, year - 1, year], {"household_id": pl.Int64, "year": pl.Int64, "net_cents": pl.Int64})
 
 
 def policies_frame(region_ids: Iterable[int], year: int) -> tuple[pl.DataFrame, dict[int, Any]]:
@@ -109,13 +108,25 @@ def policies_frame(region_ids: Iterable[int], year: int) -> tuple[pl.DataFrame, 
     regions = list(Region.objects.filter(pk__in=list(set(region_ids))))
     chosen = monitoring_policies_for_regions(regions=regions, year=year, strict=True)
     rows = [
-        {"region_id": pk, "policy_id": p.pk, "amount_cents": int(p.medical_oop_amount * 100),
-         "share_bp": int(p.medical_oop_share * 10000), "drop_bp": int(p.income_drop_share * 10000),
-         "days": p.procedure_days}
-        for pk, p in chosen.items() if p is not None
+        {
+            "region_id": pk,
+            "policy_id": p.pk,
+            "amount_cents": int(p.medical_oop_amount * 100),
+            "share_bp": int(p.medical_oop_share * 10000),
+            "drop_bp": int(p.income_drop_share * 10000),
+            "days": p.procedure_days,
+        }
+        for pk, p in chosen.items()
+        if p is not None
     ]
-    schema = {"region_id": pl.Int64, "policy_id": pl.Int64, "amount_cents": pl.Int64, "share_bp": pl.Int64,
-              "drop_bp": pl.Int64, "days": pl.Int64}
+    schema = {
+        "region_id": pl.Int64,
+        "policy_id": pl.Int64,
+        "amount_cents": pl.Int64,
+        "share_bp": pl.Int64,
+        "drop_bp": pl.Int64,
+        "days": pl.Int64,
+    }
     return pl.DataFrame(rows, schema=schema), {pk: p for pk, p in chosen.items()}
 
 
@@ -154,16 +165,38 @@ def _write(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
             return
         marks = ", ".join(["%s"] * len(columns))
         for start in range(0, len(rows), BATCH):
-            cur.executemany(f"INSERT INTO {qn(table)} ({cols}) VALUES ({marks})",  # noqa: S608
-                            rows[start:start + BATCH])
+            cur.executemany(
+                f"INSERT INTO {qn(table)} ({cols}) VALUES ({marks})",  # noqa: S608
+                rows[start : start + BATCH],
+            )
 
 
 OPEN, FIRST, CREATE = AlertStatus.OPEN.value, ProcedureStep.VERIFICATION.value, ChangeAction.CREATE.value
 ATTACHED = AlertStatus.ATTACHED.value
-ALERT_COLUMNS = ("region_id", "household_id", "source", "department_list_id", "risk_hint", "description",
-                 "evidence", "reporter_name", "phone", "reported_by_id", "visit_id", "status", "next_step",
-                 "deadline", "notice_starts", "notice_ends", "decided_on", "monitoring_object_id", "dedup_key",
-                 "attached_to_id", "created", "updated")
+ALERT_COLUMNS = (
+    "region_id",
+    "household_id",
+    "source",
+    "department_list_id",
+    "risk_hint",
+    "description",
+    "evidence",
+    "reporter_name",
+    "phone",
+    "reported_by_id",
+    "visit_id",
+    "status",
+    "next_step",
+    "deadline",
+    "notice_starts",
+    "notice_ends",
+    "decided_on",
+    "monitoring_object_id",
+    "dedup_key",
+    "attached_to_id",
+    "created",
+    "updated",
+)
 
 
 @dataclass
@@ -182,7 +215,8 @@ class Inserted:
 def open_alerts_by_household() -> dict[int, tuple[int, dt.date]]:
     """household id → (its open alert, that alert's deadline); at most one each (constraint)."""
     rows = Alert.objects.filter(status=AlertStatus.OPEN, household__isnull=False).values_list(
-        "household_id", "id", "deadline")
+        "household_id", "id", "deadline"
+    )
     return {h: (pk, deadline) for h, pk, deadline in rows}
 
 
@@ -198,8 +232,10 @@ def lock_households(ids: Iterable[int]) -> None:
     table = connection.ops.quote_name(Household._meta.db_table)
     with connection.cursor() as cur:
         for start in range(0, len(ordered), LOCK_CHUNK):
-            cur.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
-                        [ordered[start:start + LOCK_CHUNK]])
+            cur.execute(
+                f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
+                [ordered[start : start + LOCK_CHUNK]],
+            )
 
 
 def alerts_insert(ctx: Context, rows: list[dict[str, Any]], *, today: dt.date) -> Inserted:
@@ -238,20 +274,91 @@ def alerts_insert(ctx: Context, rows: list[dict[str, Any]], *, today: dt.date) -
             status, step = ATTACHED, ""
             done.attached += 1
         deadline = connection.ops.adapt_datefield_value(due)
-        alerts.append((pk, r["region_id"], r["household_id"], source, dl, risk, "",
-                       json.dumps(r["evidence"], ensure_ascii=False, default=str), "", "", None, None, status, step,
-                       deadline, None, None, None, None, r["dedup_key"], attached_to, stamp, stamp))
+        alerts.append(
+            (
+                pk,
+                r["region_id"],
+                r["household_id"],
+                source,
+                dl,
+                risk,
+                "",
+                json.dumps(r["evidence"], ensure_ascii=False, default=str),
+                "",
+                "",
+                None,
+                None,
+                status,
+                step,
+                deadline,
+                None,
+                None,
+                None,
+                None,
+                r["dedup_key"],
+                attached_to,
+                stamp,
+                stamp,
+            )
+        )
         # The after-image snapshot() gives a single alert (evidence and free text left out).
-        after = {"region": r["region_id"], "household": r["household_id"], "source": source, "department_list": dl,
-                 "risk_hint": risk, "reporter_name": "", "phone": "", "reported_by": None, "visit": None,
-                 "status": status, "next_step": step, "deadline": str(deadline), "notice_starts": None,
-                 "notice_ends": None, "decided_on": None, "monitoring_object": None, "dedup_key": r["dedup_key"],
-                 "attached_to": attached_to}
-        changes.append((stamp, actor, ctx.actor_name, CREATE, str(ctx.source), batch, alert_ct, pk,
-                        f"{labels[source]} #{pk}"[:200], household_ct, r["household_id"], None,
-                        json.dumps(after, ensure_ascii=False), ctx.reason))
+        after = {
+            "region": r["region_id"],
+            "household": r["household_id"],
+            "source": source,
+            "department_list": dl,
+            "risk_hint": risk,
+            "reporter_name": "",
+            "phone": "",
+            "reported_by": None,
+            "visit": None,
+            "status": status,
+            "next_step": step,
+            "deadline": str(deadline),
+            "notice_starts": None,
+            "notice_ends": None,
+            "decided_on": None,
+            "monitoring_object": None,
+            "dedup_key": r["dedup_key"],
+            "attached_to": attached_to,
+        }
+        changes.append(
+            (
+                stamp,
+                actor,
+                ctx.actor_name,
+                CREATE,
+                str(ctx.source),
+                batch,
+                alert_ct,
+                pk,
+                f"{labels[source]} #{pk}"[:200],
+                household_ct,
+                r["household_id"],
+                None,
+                json.dumps(after, ensure_ascii=False),
+                ctx.reason,
+            )
+        )
     _write(Alert._meta.db_table, ["id", *ALERT_COLUMNS], alerts)
-    _write(ObjectChange._meta.db_table, ["time", "actor_id", "actor_name", "action", "source", "batch_id",
-                                         "content_type_id", "object_id", "object_repr", "related_type_id",
-                                         "related_id", "before", "after", "reason"], changes)
+    _write(
+        ObjectChange._meta.db_table,
+        [
+            "time",
+            "actor_id",
+            "actor_name",
+            "action",
+            "source",
+            "batch_id",
+            "content_type_id",
+            "object_id",
+            "object_repr",
+            "related_type_id",
+            "related_id",
+            "before",
+            "after",
+            "reason",
+        ],
+        changes,
+    )
     return done

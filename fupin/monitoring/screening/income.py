@@ -43,8 +43,15 @@ def _region_thresholds(*, year: int, paths: list[str]) -> list[tuple[int, int | 
         if policy is None:
             continue
         line = lines.get(pk)
-        rows.append((pk, None if line is None else int(line * 100), int(policy.income_drop_share * 10000),
-                     policy.procedure_days, policy.pk))
+        rows.append(
+            (
+                pk,
+                None if line is None else int(line * 100),
+                int(policy.income_drop_share * 10000),
+                policy.procedure_days,
+                policy.pk,
+            )
+        )
     return rows
 
 
@@ -65,21 +72,33 @@ def income_hits(*, year: int, paths: list[str]) -> tuple[int, pl.DataFrame]:
                             THEN 1 ELSE 0 END AS by_drop,
                        CASE WHEN th.line IS NOT NULL AND {cur_pc} < th.line THEN 1 ELSE 0 END AS by_line,
                        COUNT(*) OVER () AS compared
-                FROM {t['year']} cur
-                JOIN {t['household']} h ON h.id = cur.household_id
-                JOIN {t['region']} r ON r.id = h.region_id
+                FROM {t["year"]} cur
+                JOIN {t["household"]} h ON h.id = cur.household_id
+                JOIN {t["region"]} r ON r.id = h.region_id
                 JOIN {temp} th ON th.region_id = h.region_id
-                LEFT JOIN {t['year']} prev ON prev.household_id = cur.household_id AND prev.year = %s
+                LEFT JOIN {t["year"]} prev ON prev.household_id = cur.household_id AND prev.year = %s
                 WHERE cur.year = %s AND {where}
-                  AND NOT EXISTS (SELECT 1 FROM {t['object']} o WHERE o.household_id = h.id AND o.status = %s)
+                  AND NOT EXISTS (SELECT 1 FROM {t["object"]} o WHERE o.household_id = h.id AND o.status = %s)
               ) x WHERE x.by_drop = 1 OR x.by_line = 1
            """  # noqa: S608 — table names from the models, values bound
-    schema = {"household_id": pl.Int64, "region_id": pl.Int64, "cur": pl.Int64, "prev": pl.Int64, "line": pl.Int64,
-              "drop_bp": pl.Int64, "days": pl.Int64, "policy_id": pl.Int64, "by_drop": pl.Int64,
-              "by_line": pl.Int64, "compared": pl.Int64}
+    schema = {
+        "household_id": pl.Int64,
+        "region_id": pl.Int64,
+        "cur": pl.Int64,
+        "prev": pl.Int64,
+        "line": pl.Int64,
+        "drop_bp": pl.Int64,
+        "days": pl.Int64,
+        "policy_id": pl.Int64,
+        "by_drop": pl.Int64,
+        "by_line": pl.Int64,
+        "compared": pl.Int64,
+    }
     with connection.cursor() as c:
-        c.execute(f"CREATE TEMPORARY TABLE {temp} (region_id BIGINT PRIMARY KEY, line BIGINT, drop_bp BIGINT, "
-                  "days INTEGER, policy_id BIGINT)")
+        c.execute(
+            f"CREATE TEMPORARY TABLE {temp} (region_id BIGINT PRIMARY KEY, line BIGINT, drop_bp BIGINT, "
+            "days INTEGER, policy_id BIGINT)"
+        )
         try:
             c.executemany(f"INSERT INTO {temp} VALUES (%s, %s, %s, %s, %s)", thresholds)  # noqa: S608
             hits = sql_frame(sql, [year - 1, year, *params, ObjectStatus.MONITORED], schema)
@@ -93,8 +112,10 @@ def _compared(*, year: int, paths: list[str]) -> int:
     t = tables()
     where, params = population_sql(paths)
     with connection.cursor() as c:
-        sql = (f"SELECT COUNT(*) FROM {t['year']} cur JOIN {t['household']} h ON h.id = cur.household_id "  # noqa: S608
-               f"JOIN {t['region']} r ON r.id = h.region_id")
+        sql = (
+            f"SELECT COUNT(*) FROM {t['year']} cur JOIN {t['household']} h ON h.id = cur.household_id "  # noqa: S608
+            f"JOIN {t['region']} r ON r.id = h.region_id"
+        )
         c.execute(f"{sql} WHERE cur.year = %s AND {where}", [year, *params])
         return int(c.fetchone()[0])
 
@@ -103,18 +124,35 @@ def _compared(*, year: int, paths: list[str]) -> int:
 def screen_income(*, ctx: Context, year: int, paths: list[str]) -> IncomeScreening:
     compared, hits = income_hits(year=year, paths=paths)
     prefix = f"income:{year}:"
-    done = {int((k or "")[len(prefix):]) for k in
-            Alert.objects.filter(dedup_key__startswith=prefix).values_list("dedup_key", flat=True)}
+    done = {
+        int((k or "")[len(prefix) :])
+        for k in Alert.objects.filter(dedup_key__startswith=prefix).values_list("dedup_key", flat=True)
+    }
     rows: list[dict[str, Any]] = []
     for r in hits.iter_rows(named=True):
         if r["household_id"] in done:
             continue
-        evidence = {"kind": "income", "year": year, "current": yuan(r["cur"]), "previous": yuan(r["prev"]),
-                    "line": yuan(r["line"]), "drop_threshold": f"{r['drop_bp'] / 10000:.4f}",
-                    "rules": [n for n in ("drop", "line") if r[f"by_{n}"]], "policy": r["policy_id"]}
+        evidence = {
+            "kind": "income",
+            "year": year,
+            "current": yuan(r["cur"]),
+            "previous": yuan(r["prev"]),
+            "line": yuan(r["line"]),
+            "drop_threshold": f"{r['drop_bp'] / 10000:.4f}",
+            "rules": [n for n in ("drop", "line") if r[f"by_{n}"]],
+            "policy": r["policy_id"],
+        }
         if r["prev"]:
             evidence["drop"] = f"{(r['prev'] - r['cur']) / r['prev']:.4f}"
-        rows.append({"region_id": r["region_id"], "household_id": r["household_id"], "source": AlertSource.INCOME_DROP,
-                     "evidence": evidence, "days": r["days"], "dedup_key": f"{prefix}{r['household_id']}"})
+        rows.append(
+            {
+                "region_id": r["region_id"],
+                "household_id": r["household_id"],
+                "source": AlertSource.INCOME_DROP,
+                "evidence": evidence,
+                "days": r["days"],
+                "dedup_key": f"{prefix}{r['household_id']}",
+            }
+        )
     inserted = alerts_insert(ctx, rows, today=timezone.localdate())
     return IncomeScreening(households=compared, alerts=inserted.opened, attached=inserted.attached)

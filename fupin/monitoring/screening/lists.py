@@ -84,24 +84,45 @@ def _medical_rows(per_household: pl.DataFrame, dl: DepartmentList) -> list[dict[
     over_amount = pl.col("out_of_pocket") > pl.col("amount_cents")
     # Share of net income, in integers: oop × 10000 > share(bp) × net.
     over_share = (pl.col("net_cents") > 0) & (
-        pl.col("out_of_pocket") * 10000 > pl.col("share_bp") * pl.col("net_cents"))
+        pl.col("out_of_pocket") * 10000 > pl.col("share_bp") * pl.col("net_cents")
+    )
     hits = frame.with_columns(over_amount.alias("by_amount"), over_share.fill_null(False).alias("by_share")).filter(
-        pl.col("by_amount") | pl.col("by_share"))
+        pl.col("by_amount") | pl.col("by_share")
+    )
     rows = []
     for r in hits.iter_rows(named=True):
         rules = [name for name in ("amount", "share") if r[f"by_{name}"]]
         evidence = {
-            "kind": ListKind.MEDICAL, "list": dl.pk, "list_title": dl.title, "rows": r["rows"], "persons": r["persons"],
-            "out_of_pocket": yuan(r["out_of_pocket"]), "total_cost": yuan(r.get("total_cost")),
-            "income_year": r["year"], "net_income": yuan(r["net_cents"]), "rules": rules,
-            "amount_threshold": yuan(r["amount_cents"]), "share_threshold": f"{r['share_bp'] / 10000:.4f}",
-            "first": r.get("first"), "last": r.get("last"), "policy": r["policy_id"],
+            "kind": ListKind.MEDICAL,
+            "list": dl.pk,
+            "list_title": dl.title,
+            "rows": r["rows"],
+            "persons": r["persons"],
+            "out_of_pocket": yuan(r["out_of_pocket"]),
+            "total_cost": yuan(r.get("total_cost")),
+            "income_year": r["year"],
+            "net_income": yuan(r["net_cents"]),
+            "rules": rules,
+            "amount_threshold": yuan(r["amount_cents"]),
+            "share_threshold": f"{r['share_bp'] / 10000:.4f}",
+            "first": r.get("first"),
+            "last": r.get("last"),
+            "policy": r["policy_id"],
         }
         if r["net_cents"] and r["net_cents"] > 0:
             evidence["share"] = f"{r['out_of_pocket'] / r['net_cents']:.4f}"
-        rows.append({"region_id": r["region_id"], "household_id": r["household_id"], "source": AlertSource.DEPARTMENT,
-                     "department_list_id": dl.pk, "risk_hint": RiskKind.ILLNESS, "evidence": evidence,
-                     "days": r["days"], "dedup_key": f"list:{dl.pk}:{r['household_id']}"})
+        rows.append(
+            {
+                "region_id": r["region_id"],
+                "household_id": r["household_id"],
+                "source": AlertSource.DEPARTMENT,
+                "department_list_id": dl.pk,
+                "risk_hint": RiskKind.ILLNESS,
+                "evidence": evidence,
+                "days": r["days"],
+                "dedup_key": f"list:{dl.pk}:{r['household_id']}",
+            }
+        )
     return rows
 
 
@@ -111,14 +132,32 @@ def _event_rows(per_household: pl.DataFrame, dl: DepartmentList) -> list[dict[st
     hint = RiskKind.DISASTER if dl.kind == ListKind.DISASTER else RiskKind.ACCIDENT
     rows = []
     for r in frame.iter_rows(named=True):
-        evidence = {"kind": dl.kind, "list": dl.pk, "list_title": dl.title, "rows": r["rows"], "persons": r["persons"],
-                    "loss": yuan(r.get("loss")), "event": r.get("event") or "", "first": r.get("first"),
-                    "last": r.get("last"), "policy": r["policy_id"]}
+        evidence = {
+            "kind": dl.kind,
+            "list": dl.pk,
+            "list_title": dl.title,
+            "rows": r["rows"],
+            "persons": r["persons"],
+            "loss": yuan(r.get("loss")),
+            "event": r.get("event") or "",
+            "first": r.get("first"),
+            "last": r.get("last"),
+            "policy": r["policy_id"],
+        }
         if dl.kind == ListKind.DISASTER:
             evidence["disaster_kind"] = disaster_kind(r.get("event") or "")
-        rows.append({"region_id": r["region_id"], "household_id": r["household_id"], "source": AlertSource.DEPARTMENT,
-                     "department_list_id": dl.pk, "risk_hint": hint, "evidence": evidence, "days": r["days"],
-                     "dedup_key": f"list:{dl.pk}:{r['household_id']}"})
+        rows.append(
+            {
+                "region_id": r["region_id"],
+                "household_id": r["household_id"],
+                "source": AlertSource.DEPARTMENT,
+                "department_list_id": dl.pk,
+                "risk_hint": hint,
+                "evidence": evidence,
+                "days": r["days"],
+                "dedup_key": f"list:{dl.pk}:{r['household_id']}",
+            }
+        )
     return rows
 
 
@@ -137,23 +176,38 @@ def screen_list(*, ctx: Context, dl: DepartmentList) -> ListScreening:
     dl.alerts_created = len(done) + inserted.total
     dl.save()
     log_changed(ctx, dl, before)
-    return ListScreening(rows=frame.height, matched_persons=matched, matched_households=per_household.height,
-                         alerts=inserted.opened, attached=inserted.attached)
+    return ListScreening(
+        rows=frame.height,
+        matched_persons=matched,
+        matched_households=per_household.height,
+        alerts=inserted.opened,
+        attached=inserted.attached,
+    )
 
 
 def evidence_summary(evidence: dict[str, Any]) -> str:
     """One sentence for an alert's department or income evidence."""
     kind = evidence.get("kind")
     if kind == ListKind.MEDICAL:
-        parts = [_("{title}：{n} 人 {rows} 笔结算，个人自付合计 {oop} 元").format(
-            title=evidence.get("list_title", ""), n=evidence.get("persons"), rows=evidence.get("rows"),
-            oop=fmt(_dec(evidence.get("out_of_pocket"))))]
+        parts = [
+            _("{title}：{n} 人 {rows} 笔结算，个人自付合计 {oop} 元").format(
+                title=evidence.get("list_title", ""),
+                n=evidence.get("persons"),
+                rows=evidence.get("rows"),
+                oop=fmt(_dec(evidence.get("out_of_pocket"))),
+            )
+        ]
         if "amount" in (evidence.get("rules") or []):
             parts.append(_("超过预警金额 {a} 元").format(a=fmt(_dec(evidence.get("amount_threshold")))))
         if "share" in (evidence.get("rules") or []):
-            parts.append(_("占 {y} 年家庭纯收入 {net} 元的 {p}，超过 {t}").format(
-                y=evidence.get("income_year"), net=fmt(_dec(evidence.get("net_income"))),
-                p=_percent(evidence.get("share")), t=_percent(evidence.get("share_threshold"))))
+            parts.append(
+                _("占 {y} 年家庭纯收入 {net} 元的 {p}，超过 {t}").format(
+                    y=evidence.get("income_year"),
+                    net=fmt(_dec(evidence.get("net_income"))),
+                    p=_percent(evidence.get("share")),
+                    t=_percent(evidence.get("share_threshold")),
+                )
+            )
         return "，".join(parts)
     if kind in (ListKind.DISASTER, ListKind.ACCIDENT):
         text = _("{title}：{n} 人在名单中").format(title=evidence.get("list_title", ""), n=evidence.get("persons"))
@@ -165,9 +219,13 @@ def evidence_summary(evidence: dict[str, Any]) -> str:
     if kind == "income":
         parts = [_("{y} 年人均纯收入 {cur} 元").format(y=evidence.get("year"), cur=fmt(_dec(evidence.get("current"))))]
         if "drop" in (evidence.get("rules") or []):
-            parts.append(_("比上年 {prev} 元下降 {p}，超过 {t}").format(
-                prev=fmt(_dec(evidence.get("previous"))), p=_percent(evidence.get("drop")),
-                t=_percent(evidence.get("drop_threshold"))))
+            parts.append(
+                _("比上年 {prev} 元下降 {p}，超过 {t}").format(
+                    prev=fmt(_dec(evidence.get("previous"))),
+                    p=_percent(evidence.get("drop")),
+                    t=_percent(evidence.get("drop_threshold")),
+                )
+            )
         if "line" in (evidence.get("rules") or []):
             parts.append(_("低于监测线 {line} 元").format(line=fmt(_dec(evidence.get("line")))))
         return "，".join(parts)

@@ -41,8 +41,17 @@ def screening_run(*, ctx: Context, year: int, progress: Progress) -> dict[str, A
     for dl in lists:
         progress.step(_("筛查部门名单：{title}").format(title=dl.title))
         r = screen_list(ctx=ctx, dl=dl)
-        result["lists"].append({"id": dl.pk, "title": dl.title, "kind": dl.kind, "rows": r.rows,
-                                "matched_persons": r.matched_persons, "alerts": r.alerts, "attached": r.attached})
+        result["lists"].append(
+            {
+                "id": dl.pk,
+                "title": dl.title,
+                "kind": dl.kind,
+                "rows": r.rows,
+                "matched_persons": r.matched_persons,
+                "alerts": r.alerts,
+                "attached": r.attached,
+            }
+        )
         result["alerts"] += r.alerts
         result["attached"] += r.attached
         progress.advance(1)

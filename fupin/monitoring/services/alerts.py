@@ -76,8 +76,14 @@ def alert_self_report(*, ctx: Context, village: Region, name: str, phone: str, d
     if not is_mobile(phone):
         raise ValidationError({"phone": _("请填写 11 位手机号码，以便村干部联系您")})
     today = timezone.localdate()
-    alert = Alert(region=village, source=AlertSource.SELF_REPORT, description=_description(description),
-                  reporter_name=name, phone=phone, deadline=alert_deadline(region=village, created=today))
+    alert = Alert(
+        region=village,
+        source=AlertSource.SELF_REPORT,
+        description=_description(description),
+        reporter_name=name,
+        phone=phone,
+        deadline=alert_deadline(region=village, created=today),
+    )
     alert.full_clean(exclude=["household", "monitoring_object", "department_list"])
     alert.save()
     log_new(ctx, alert)
@@ -86,7 +92,12 @@ def alert_self_report(*, ctx: Context, village: Region, name: str, phone: str, d
 
 @transaction.atomic
 def alert_report(
-    *, ctx: Context, household: Household, source: str, description: str, risk_hint: str = "",
+    *,
+    ctx: Context,
+    household: Household,
+    source: str,
+    description: str,
+    risk_hint: str = "",
     visit: Visit | None = None,
 ) -> Alert:
     """A cadre records a self-report on a household's behalf (source self) or a risk found on a
@@ -103,9 +114,16 @@ def alert_report(
     if visit is not None and visit.household_id != h.pk:
         raise ValidationError({"visit": _("该走访记录不属于户 {code}").format(code=h.code)})
     today = timezone.localdate()
-    alert = Alert(region=h.region, household=h, source=source, description=_description(description),
-                  risk_hint=risk_hint, visit=visit, reported_by=actor_of(ctx),
-                  deadline=alert_deadline(region=h.region, created=today))
+    alert = Alert(
+        region=h.region,
+        household=h,
+        source=source,
+        description=_description(description),
+        risk_hint=risk_hint,
+        visit=visit,
+        reported_by=actor_of(ctx),
+        deadline=alert_deadline(region=h.region, created=today),
+    )
     target = open_alert_of(h)
     if target is not None:
         _attach(alert, target)

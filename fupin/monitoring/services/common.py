@@ -28,8 +28,9 @@ def step_date(on: dt.date | None, *, not_before: dt.date | None = None, field: s
     if on > today:
         raise ValidationError({field: _("日期 {d} 不能晚于今天").format(d=on.isoformat())})
     if not_before is not None and on < not_before:
-        raise ValidationError({field: _("日期 {d} 不能早于上一环节的日期 {p}").format(
-            d=on.isoformat(), p=not_before.isoformat())})
+        raise ValidationError(
+            {field: _("日期 {d} 不能早于上一环节的日期 {p}").format(d=on.isoformat(), p=not_before.isoformat())}
+        )
     return on
 
 
@@ -60,13 +61,21 @@ def log_new(ctx: Context, obj: models.Model, *, related: models.Model | None = N
     return row
 
 
-def log_changed(ctx: Context, obj: models.Model, before: dict[str, Any], *, related: models.Model | None = None,
-                reason: str = "") -> ObjectChange | None:
+def log_changed(
+    ctx: Context, obj: models.Model, before: dict[str, Any], *, related: models.Model | None = None, reason: str = ""
+) -> ObjectChange | None:
     after = snap(obj)
     changed = {k for k in after if after[k] != before.get(k)}
     if not changed:
         return None
-    row = change_row(ctx, obj=obj, action=ChangeAction.UPDATE, before={k: before.get(k) for k in changed},
-                     after={k: after[k] for k in changed}, related=related, reason=reason)
+    row = change_row(
+        ctx,
+        obj=obj,
+        action=ChangeAction.UPDATE,
+        before={k: before.get(k) for k in changed},
+        after={k: after[k] for k in changed},
+        related=related,
+        reason=reason,
+    )
     row.save()
     return row

@@ -60,8 +60,15 @@ def department_list_upload(
         except ListError as exc:
             raise ValidationError({"file": exc.messages}) from exc
         title = (title or "").strip() or f"{year} {ListKind(kind).label} {filename}"
-        dl = DepartmentList(kind=kind, year=year, region=region, original_name=filename[:255], title=title[:MAX_TITLE],
-                            rows=read.rows, uploaded_by=actor_of(ctx))
+        dl = DepartmentList(
+            kind=kind,
+            year=year,
+            region=region,
+            original_name=filename[:255],
+            title=title[:MAX_TITLE],
+            rows=read.rows,
+            uploaded_by=actor_of(ctx),
+        )
         with path.open("rb") as fh:
             dl.file.save(Path(filename).name or "list.csv", File(fh), save=False)
         buf = io.BytesIO()

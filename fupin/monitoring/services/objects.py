@@ -68,24 +68,38 @@ def check_object_type(household: Household, object_type: str) -> None:
     if object_type not in ObjectType.values:
         raise ValidationError({"object_type": _("请选择监测对象类别")})
     if household.registered and household.status in POOR_STATUSES:
-        raise ValidationError({"object_type": _("户 {code} 是未脱贫的建档立卡户，按贫困户帮扶，不纳入监测对象").format(
-            code=household.code)})
+        raise ValidationError(
+            {
+                "object_type": _("户 {code} 是未脱贫的建档立卡户，按贫困户帮扶，不纳入监测对象").format(
+                    code=household.code
+                )
+            }
+        )
     if object_type == ObjectType.UNSTABLE and not (household.registered and household.status == PovertyStatus.EXITED):
         raise ValidationError({"object_type": _("脱贫不稳定户须为已脱贫户")})
     if object_type == ObjectType.MARGINAL and household.registered:
         raise ValidationError({"object_type": _("边缘易致贫户须为一般农户（未建档立卡）")})
 
 
-def _event(ctx: Context, obj: MonitoringObject, kind: str, on: dt.date, comment: str = "",
-           data: dict[str, Any] | None = None) -> ObjectEvent:
-    row = ObjectEvent.objects.create(monitoring_object=obj, kind=kind, on=on, actor=actor_of(ctx),
-                                     actor_name=ctx.actor_name, comment=comment, data=data or {})
+def _event(
+    ctx: Context, obj: MonitoringObject, kind: str, on: dt.date, comment: str = "", data: dict[str, Any] | None = None
+) -> ObjectEvent:
+    row = ObjectEvent.objects.create(
+        monitoring_object=obj,
+        kind=kind,
+        on=on,
+        actor=actor_of(ctx),
+        actor_name=ctx.actor_name,
+        comment=comment,
+        data=data or {},
+    )
     log_new(ctx, row, related=obj.household)
     return row
 
 
-def object_identify(*, ctx: Context, alert: Alert, object_type: str, risks: list[dict[str, Any]],
-                    on: dt.date) -> MonitoringObject:
+def object_identify(
+    *, ctx: Context, alert: Alert, object_type: str, risks: list[dict[str, Any]], on: dt.date
+) -> MonitoringObject:
     """Called inside the county decision: a new object, or new risks on the household's open one."""
     if alert.household_id is None:
         raise ApplicationError(_("请先将该申报对应到具体农户"))
@@ -94,8 +108,9 @@ def object_identify(*, ctx: Context, alert: Alert, object_type: str, risks: list
     obj = MonitoringObject.objects.select_for_update().filter(household=h, status=ObjectStatus.MONITORED).first()
     if obj is None:
         check_object_type(h, object_type)
-        obj = MonitoringObject.objects.create(household=h, object_type=object_type, year=on.year, identified_on=on,
-                                              alert=alert)
+        obj = MonitoringObject.objects.create(
+            household=h, object_type=object_type, year=on.year, identified_on=on, alert=alert
+        )
         log_new(ctx, obj, related=h)
         _event(ctx, obj, ObjectEventKind.IDENTIFIED, on, data={"alert": alert.pk})
     existing = set(obj.risks.values_list("kind", flat=True))
@@ -125,8 +140,14 @@ def _refuse_unless_allowed(results: list[RuleResult]) -> None:
 
 @transaction.atomic
 def elimination_propose(
-    *, ctx: Context, obj: MonitoringObject, method: str, on: dt.date | None = None,
-    notice_starts: dt.date | None = None, notice_ends: dt.date | None = None, comment: str = "",
+    *,
+    ctx: Context,
+    obj: MonitoringObject,
+    method: str,
+    on: dt.date | None = None,
+    notice_starts: dt.date | None = None,
+    notice_ends: dt.date | None = None,
+    comment: str = "",
 ) -> MonitoringObject:
     """入户核实 → 民主评议 + 公示: propose to mark the risk eliminated, if the conditions hold."""
     o = MonitoringObject.objects.select_for_update().select_related("household__region").get(pk=obj.pk)
@@ -147,14 +168,21 @@ def elimination_propose(
     o.proposed_method, o.proposed_by, o.notice_starts, o.notice_ends = method, actor_of(ctx), starts, ends
     o.save()
     log_changed(ctx, o, before, related=o.household)
-    _event(ctx, o, ObjectEventKind.ELIMINATION_PROPOSED, on, comment,
-           {"method": method, "notice_starts": starts.isoformat(), "notice_ends": ends.isoformat()})
+    _event(
+        ctx,
+        o,
+        ObjectEventKind.ELIMINATION_PROPOSED,
+        on,
+        comment,
+        {"method": method, "notice_starts": starts.isoformat(), "notice_ends": ends.isoformat()},
+    )
     return o
 
 
 @transaction.atomic
-def elimination_decide(*, ctx: Context, obj: MonitoringObject, approve: bool, on: dt.date | None = None,
-                       comment: str = "") -> MonitoringObject:
+def elimination_decide(
+    *, ctx: Context, obj: MonitoringObject, approve: bool, on: dt.date | None = None, comment: str = ""
+) -> MonitoringObject:
     """乡镇审核/县级审定 of a proposed elimination, by someone other than the proposer; the
     conditions are checked again on the day of the decision."""
     o = MonitoringObject.objects.select_for_update().select_related("household__region").get(pk=obj.pk)
@@ -166,8 +194,9 @@ def elimination_decide(*, ctx: Context, obj: MonitoringObject, approve: bool, on
     on = step_date(on)
     if approve:
         if o.notice_ends is None or on <= o.notice_ends:
-            raise ApplicationError(_("公示期至 {d} 结束，期满后方可审定").format(
-                d=o.notice_ends.isoformat() if o.notice_ends else "-"))
+            raise ApplicationError(
+                _("公示期至 {d} 结束，期满后方可审定").format(d=o.notice_ends.isoformat() if o.notice_ends else "-")
+            )
         _refuse_unless_allowed(elimination_check(obj=o, method=o.proposed_method, on=on))
     if not approve and not comment.strip():
         raise ValidationError({"comment": _("不通过时请填写理由")})

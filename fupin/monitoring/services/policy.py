@@ -16,8 +16,17 @@ from fupin.regions.models import Region
 from fupin.registry.services.common import check_scope
 
 POLICY_FIELDS = (
-    "year_from", "medical_oop_amount", "medical_oop_share", "income_drop_share", "procedure_days", "notice_min_days",
-    "elimination_min_months", "exit_notice_days", "village_exit_incidence", "note", "verified",
+    "year_from",
+    "medical_oop_amount",
+    "medical_oop_share",
+    "income_drop_share",
+    "procedure_days",
+    "notice_min_days",
+    "elimination_min_months",
+    "exit_notice_days",
+    "village_exit_incidence",
+    "note",
+    "verified",
 )
 
 

@@ -39,9 +39,19 @@ CHECKER_STEPS = {ProcedureStep.TOWNSHIP, ProcedureStep.COUNTY}
 
 @transaction.atomic
 def alert_step(
-    *, ctx: Context, alert: Alert, step: str, decision: str, on: dt.date | None = None, comment: str = "",
-    notice_starts: dt.date | None = None, notice_ends: dt.date | None = None, object_type: str = "",
-    risks: list[dict[str, Any]] | None = None, votes_for: int | None = None, votes_against: int | None = None,
+    *,
+    ctx: Context,
+    alert: Alert,
+    step: str,
+    decision: str,
+    on: dt.date | None = None,
+    comment: str = "",
+    notice_starts: dt.date | None = None,
+    notice_ends: dt.date | None = None,
+    object_type: str = "",
+    risks: list[dict[str, Any]] | None = None,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
 ) -> Alert:
     household_id = Alert.objects.filter(pk=alert.pk).values_list("household_id", flat=True).first()
     if household_id is not None:
@@ -60,14 +70,18 @@ def alert_step(
     if a.household_id is None:
         raise ApplicationError(_("请先将该申报对应到具体农户"))
     if step != a.next_step:
-        raise ApplicationError(_("当前应办理“{expected}”，不能办理“{step}”").format(
-            expected=a.get_next_step_display(), step=ProcedureStep(step).label))
+        raise ApplicationError(
+            _("当前应办理“{expected}”，不能办理“{step}”").format(
+                expected=a.get_next_step_display(), step=ProcedureStep(step).label
+            )
+        )
     if decision not in Decision.values:
         raise ValidationError({"decision": _("请选择结论")})
     previous = list(a.steps.all())
     if step in CHECKER_STEPS and ctx.actor is not None and any(s.actor_id == ctx.actor.pk for s in previous):
-        raise ApplicationError(_("办理过前面环节的人不能办理“{step}”（经办与审核须由不同人员办理）").format(
-            step=ProcedureStep(step).label))
+        raise ApplicationError(
+            _("办理过前面环节的人不能办理“{step}”（经办与审核须由不同人员办理）").format(step=ProcedureStep(step).label)
+        )
     last_on = max([s.on for s in previous], default=a.created.date())
     on = step_date(on, not_before=last_on)
     if comment.strip() == "" and decision == Decision.REJECT:
@@ -85,10 +99,19 @@ def alert_step(
             raise ValidationError({"notice_starts": _("公示开始日期不能早于登记日期")})
         data = {"notice_starts": a.notice_starts.isoformat(), "notice_ends": a.notice_ends.isoformat()}
     if step == ProcedureStep.TOWNSHIP and (a.notice_ends is None or on <= a.notice_ends):
-        raise ApplicationError(_("村级公示至 {d} 结束，期满后方可审核").format(
-            d=a.notice_ends.isoformat() if a.notice_ends else "-"))
-    row = AlertStep(alert=a, step=step, decision=decision, on=on, actor=actor_of(ctx), actor_name=ctx.actor_name,
-                    comment=comment.strip()[:500], data=data)
+        raise ApplicationError(
+            _("村级公示至 {d} 结束，期满后方可审核").format(d=a.notice_ends.isoformat() if a.notice_ends else "-")
+        )
+    row = AlertStep(
+        alert=a,
+        step=step,
+        decision=decision,
+        on=on,
+        actor=actor_of(ctx),
+        actor_name=ctx.actor_name,
+        comment=comment.strip()[:500],
+        data=data,
+    )
     if step == ProcedureStep.COUNTY and decision == Decision.PASS:
         obj = object_identify(ctx=ctx, alert=a, object_type=object_type, risks=risks or [], on=on)
         row.data = {"object": obj.pk, "object_type": obj.object_type, "risks": [r["kind"] for r in (risks or [])]}

@@ -21,10 +21,14 @@ SCREEN = "monitoring.run_screening"
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     need(request.user, "monitoring.view_monitoringobject")
-    return render(request, "monitoring/dashboard.html", {
-        "d": dashboard_data(user=request.user),
-        "screening_form": ScreeningForm() if can_any(request.user, SCREEN) else None,
-    })
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "d": dashboard_data(user=request.user),
+            "screening_form": ScreeningForm() if can_any(request.user, SCREEN) else None,
+        },
+    )
 
 
 @login_required

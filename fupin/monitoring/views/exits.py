@@ -26,8 +26,9 @@ from fupin.registry.models import Household
 def explained(a: ExitAssessment | None) -> list[dict]:
     if a is None:
         return []
-    return [{"label": rules.label(r["criterion"]), "outcome": r["outcome"], "text": rules.explain(r)}
-            for r in a.results]
+    return [
+        {"label": rules.label(r["criterion"]), "outcome": r["outcome"], "text": rules.explain(r)} for r in a.results
+    ]
 
 
 @login_required
@@ -51,10 +52,19 @@ def household_exit(request: HttpRequest, pk: int) -> HttpResponse:
                 error = exc.message
         elif action == "propose" and can_propose and form.is_valid():
             d = form.cleaned_data
-            case = run_service(form, lambda: exit_propose(
-                ctx=form_context(request), household=h, year=d["year"], meeting_on=d["meeting_on"],
-                votes_for=d["votes_for"], votes_against=d["votes_against"],
-                needs=(d["food_secure"], d["clothing_secure"]), comment=d["comment"]))
+            case = run_service(
+                form,
+                lambda: exit_propose(
+                    ctx=form_context(request),
+                    household=h,
+                    year=d["year"],
+                    meeting_on=d["meeting_on"],
+                    votes_for=d["votes_for"],
+                    votes_against=d["votes_against"],
+                    needs=(d["food_secure"], d["clothing_secure"]),
+                    comment=d["comment"],
+                ),
+            )
             if case is not None:
                 messages.success(request, _("已提出退出，等待核实"))
                 return redirect("monitoring:exit_detail", pk=case.pk)
@@ -62,12 +72,22 @@ def household_exit(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
     latest = selectors.latest_assessment(household=h)
     open_case = selectors.open_exit_case(household=h)
-    return render(request, "monitoring/exit_household.html", {
-        "h": h, "latest": latest, "results": explained(latest), "open_case": open_case,
-        "form": form if can_propose and open_case is None and h.registered and h.status != "exited" else None,
-        "can_assess": can_assess, "error": error, "this_year": timezone.localdate().year,
-        "monitoring": selectors.household_monitoring(user=request.user, household=h),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "monitoring/exit_household.html",
+        {
+            "h": h,
+            "latest": latest,
+            "results": explained(latest),
+            "open_case": open_case,
+            "form": form if can_propose and open_case is None and h.registered and h.status != "exited" else None,
+            "can_assess": can_assess,
+            "error": error,
+            "this_year": timezone.localdate().year,
+            "monitoring": selectors.household_monitoring(user=request.user, household=h),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _year(raw: str | None) -> int:
@@ -84,9 +104,16 @@ def exit_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     filters = {"status": status} if status in ExitCaseStatus.values else {}
     page = Paginator(selectors.exit_case_list(user=request.user, filters=filters), 25).get_page(request.GET.get("page"))
-    return render(request, "monitoring/exit_list.html", {"page": page, "status": status,
-                                                         "statuses": ExitCaseStatus.choices,
-                                                         "query": f"status={status}" if status else ""})
+    return render(
+        request,
+        "monitoring/exit_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ExitCaseStatus.choices,
+            "query": f"status={status}" if status else "",
+        },
+    )
 
 
 def _case(request: HttpRequest, pk: int) -> ExitCase:
@@ -98,13 +125,21 @@ def _case(request: HttpRequest, pk: int) -> ExitCase:
 
 def _case_context(request: HttpRequest, c: ExitCase, form: ExitStepForm | None = None) -> dict:
     region = c.household.region
-    can_step = (c.status == ExitCaseStatus.OPEN and bool(c.next_step)
-                and user_can(request.user, STEP_PERMS[ExitStage(c.next_step)], region))
+    can_step = (
+        c.status == ExitCaseStatus.OPEN
+        and bool(c.next_step)
+        and user_can(request.user, STEP_PERMS[ExitStage(c.next_step)], region)
+    )
     if can_step and form is None:
         form = ExitStepForm(initial={"step": c.next_step, "on": timezone.localdate()})
-    return {"c": c, "steps": list(c.steps.all()), "results": explained(c.assessment),
-            "form": form if can_step else None, "order": [(s.value, s.label) for s in ExitStage],
-            "done_steps": {s.step for s in c.steps.all()}}
+    return {
+        "c": c,
+        "steps": list(c.steps.all()),
+        "results": explained(c.assessment),
+        "form": form if can_step else None,
+        "order": [(s.value, s.label) for s in ExitStage],
+        "done_steps": {s.step for s in c.steps.all()},
+    }
 
 
 @login_required
@@ -120,12 +155,29 @@ def exit_step_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExitStepForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        if run_service(form, lambda: exit_step(
-                ctx=form_context(request), case=c, step=d["step"], decision=d["decision"], on=d["on"],
-                comment=d["comment"], notice_starts=d["notice_starts"], notice_ends=d["notice_ends"],
-                objections=d["objections"])) is not None:
-            messages.success(request, _("已办理“{step}”").format(step=ExitStage(d["step"]).label
-                                                              if d["step"] in ExitStage.values else d["step"]))
+        if (
+            run_service(
+                form,
+                lambda: exit_step(
+                    ctx=form_context(request),
+                    case=c,
+                    step=d["step"],
+                    decision=d["decision"],
+                    on=d["on"],
+                    comment=d["comment"],
+                    notice_starts=d["notice_starts"],
+                    notice_ends=d["notice_ends"],
+                    objections=d["objections"],
+                ),
+            )
+            is not None
+        ):
+            messages.success(
+                request,
+                _("已办理“{step}”").format(
+                    step=ExitStage(d["step"]).label if d["step"] in ExitStage.values else d["step"]
+                ),
+            )
             return redirect("monitoring:exit_detail", pk=c.pk)
     return render(request, "monitoring/exit_detail.html", _case_context(request, _case(request, pk), form), status=400)
 
@@ -134,9 +186,18 @@ def exit_step_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def exit_notice(request: HttpRequest, pk: int) -> HttpResponse:
     c = _case(request, pk)
-    return render(request, "monitoring/notice.html", notice_context(
-        title=_("拟退出贫困户公示"), households=[c.household], starts=c.notice_starts, ends=c.notice_ends,
-        category=_("拟于 {year} 年退出").format(year=c.year), region=c.household.region))
+    return render(
+        request,
+        "monitoring/notice.html",
+        notice_context(
+            title=_("拟退出贫困户公示"),
+            households=[c.household],
+            starts=c.notice_starts,
+            ends=c.notice_ends,
+            category=_("拟于 {year} 年退出").format(year=c.year),
+            region=c.household.region,
+        ),
+    )
 
 
 @login_required

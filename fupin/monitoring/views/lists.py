@@ -38,9 +38,18 @@ def list_list(request: HttpRequest) -> HttpResponse:
         if form is not None and form.is_valid():
             d = form.cleaned_data
             region = _upload_region(request.user)
-            result = run_service(form, lambda: department_list_upload(
-                ctx=form_context(request), region=region, kind=d["kind"], year=d["year"], upload=d["file"],
-                filename=d["file"].name, title=d["title"]))
+            result = run_service(
+                form,
+                lambda: department_list_upload(
+                    ctx=form_context(request),
+                    region=region,
+                    kind=d["kind"],
+                    year=d["year"],
+                    upload=d["file"],
+                    filename=d["file"].name,
+                    title=d["title"],
+                ),
+            )
             if result is not None:
                 dl, warnings = result
                 for w in warnings:
@@ -52,16 +61,25 @@ def list_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已登记名单“{t}”（{n} 行），待区扶贫办筛查").format(t=dl.title, n=dl.rows))
                 return redirect("monitoring:list_detail", pk=dl.pk)
     lists = selectors.department_lists(user=request.user)[:100]
-    return render(request, "monitoring/list_list.html", {"form": form, "lists": lists},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "monitoring/list_list.html",
+        {"form": form, "lists": lists},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
 @require_GET
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dl = scoped_get(selectors.department_lists(user=request.user), pk=pk)
-    alerts = (Alert.objects.for_user(request.user, "view").filter(department_list=dl)
-              .select_related("region", "household").annotate(head_name=selectors.head_name()).order_by("id")[:200])
+    alerts = (
+        Alert.objects.for_user(request.user, "view")
+        .filter(department_list=dl)
+        .select_related("region", "household")
+        .annotate(head_name=selectors.head_name())
+        .order_by("id")[:200]
+    )
     return render(request, "monitoring/list_detail.html", {"dl": dl, "alerts": alerts})
 
 
@@ -79,13 +97,20 @@ def policy_list(request: HttpRequest) -> HttpResponse:
         if form is not None and form.is_valid():
             d = form.cleaned_data
             region = d.pop("region")
-            same = (MonitoringPolicy.objects.current().filter(region_id=region.code, year_from=d["year_from"])
-                    .first())
-            if run_service(form, lambda: monitoring_policy_create(
-                    ctx=form_context(request), region=region, data=d, supersedes=same)) is not None:
+            same = MonitoringPolicy.objects.current().filter(region_id=region.code, year_from=d["year_from"]).first()
+            if (
+                run_service(
+                    form,
+                    lambda: monitoring_policy_create(ctx=form_context(request), region=region, data=d, supersedes=same),
+                )
+                is not None
+            ):
                 messages.success(request, _("已新增监测参数版本"))
                 return redirect("monitoring:policy_list")
     superseded = set(MonitoringPolicy.objects.filter(supersedes__isnull=False).values_list("supersedes", flat=True))
-    return render(request, "monitoring/policy_list.html", {"versions": versions, "form": form,
-                                                           "superseded": superseded},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "monitoring/policy_list.html",
+        {"versions": versions, "form": form, "superseded": superseded},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -54,17 +54,31 @@ def _context(request: HttpRequest, o: MonitoringObject, *, propose_form=None, de
     if monitored:
         for method in EliminationMethod:
             results = elimination_check(obj=o, method=method, on=today)
-            checks[method.value] = {"label": method.label, "passed": rules.passed(results),
-                                    "rows": [{"label": rules.label(r.criterion), "outcome": r.outcome,
-                                              "text": rules.explain(r.as_json())} for r in results]}
+            checks[method.value] = {
+                "label": method.label,
+                "passed": rules.passed(results),
+                "rows": [
+                    {"label": rules.label(r.criterion), "outcome": r.outcome, "text": rules.explain(r.as_json())}
+                    for r in results
+                ],
+            }
     can_propose = monitored and not o.proposed_method and user_can(user, "monitoring.propose_elimination", region)
-    can_decide = (monitored and bool(o.proposed_method) and user_can(user, "monitoring.approve_elimination", region)
-                  and o.proposed_by_id != user.pk)
+    can_decide = (
+        monitored
+        and bool(o.proposed_method)
+        and user_can(user, "monitoring.approve_elimination", region)
+        and o.proposed_by_id != user.pk
+    )
     return {
-        "o": o, "risks": risks,
-        "measures": [{"label": m.label, "category": MeasureCategory(m.category).label,
-                      "status": MeasureStatus(m.status).label} for m in measures],
-        "gaps": gaps, "has_labour": labour, "checks": checks,
+        "o": o,
+        "risks": risks,
+        "measures": [
+            {"label": m.label, "category": MeasureCategory(m.category).label, "status": MeasureStatus(m.status).label}
+            for m in measures
+        ],
+        "gaps": gaps,
+        "has_labour": labour,
+        "checks": checks,
         "events": list(o.events.all()),
         "propose_form": (propose_form or EliminationProposeForm(initial={"on": today})) if can_propose else None,
         "decide_form": (decide_form or EliminationDecideForm(initial={"on": today})) if can_decide else None,
@@ -84,13 +98,26 @@ def object_propose(request: HttpRequest, pk: int) -> HttpResponse:
     form = EliminationProposeForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        if run_service(form, lambda: elimination_propose(
-                ctx=form_context(request), obj=o, method=d["method"], on=d["on"], notice_starts=d["notice_starts"],
-                notice_ends=d["notice_ends"], comment=d["comment"])) is not None:
+        if (
+            run_service(
+                form,
+                lambda: elimination_propose(
+                    ctx=form_context(request),
+                    obj=o,
+                    method=d["method"],
+                    on=d["on"],
+                    notice_starts=d["notice_starts"],
+                    notice_ends=d["notice_ends"],
+                    comment=d["comment"],
+                ),
+            )
+            is not None
+        ):
             messages.success(request, _("已提出风险消除，公示期满后由县级审定"))
             return redirect("monitoring:object_detail", pk=o.pk)
-    return render(request, "monitoring/object_detail.html", _context(request, _get(request, pk), propose_form=form),
-                  status=400)
+    return render(
+        request, "monitoring/object_detail.html", _context(request, _get(request, pk), propose_form=form), status=400
+    )
 
 
 @login_required
@@ -101,12 +128,20 @@ def object_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         approve = d["decision"] == "pass"
-        if run_service(form, lambda: elimination_decide(ctx=form_context(request), obj=o, approve=approve, on=d["on"],
-                                                        comment=d["comment"])) is not None:
+        if (
+            run_service(
+                form,
+                lambda: elimination_decide(
+                    ctx=form_context(request), obj=o, approve=approve, on=d["on"], comment=d["comment"]
+                ),
+            )
+            is not None
+        ):
             messages.success(request, _("已标注风险消除") if approve else _("风险消除未通过，继续监测"))
             return redirect("monitoring:object_detail", pk=o.pk)
-    return render(request, "monitoring/object_detail.html", _context(request, _get(request, pk), decide_form=form),
-                  status=400)
+    return render(
+        request, "monitoring/object_detail.html", _context(request, _get(request, pk), decide_form=form), status=400
+    )
 
 
 @login_required
@@ -124,5 +159,15 @@ def object_notice(request: HttpRequest, pk: int) -> HttpResponse:
         category = o.get_object_type_display()
         starts = o.alert.notice_starts if o.alert else None
         ends = o.alert.notice_ends if o.alert else None
-    return render(request, "monitoring/notice.html", notice_context(
-        title=title, households=[o.household], starts=starts, ends=ends, category=category, region=o.household.region))
+    return render(
+        request,
+        "monitoring/notice.html",
+        notice_context(
+            title=title,
+            households=[o.household],
+            starts=starts,
+            ends=ends,
+            category=category,
+            region=o.household.region,
+        ),
+    )

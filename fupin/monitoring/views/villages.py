@@ -48,13 +48,22 @@ def _context(request: HttpRequest, village, form: PopulationForm | None = None) 
     latest: dict[int, ExitAssessment] = {}
     for found in ExitAssessment.objects.filter(household_id__in=ids).order_by("household_id", "-created", "-id"):
         latest.setdefault(found.household_id, found)
-    cases = dict(ExitCase.objects.filter(household_id__in=ids, status=ExitCaseStatus.OPEN)
-                 .values_list("household_id", "next_step"))
+    cases = dict(
+        ExitCase.objects.filter(household_id__in=ids, status=ExitCaseStatus.OPEN).values_list(
+            "household_id", "next_step"
+        )
+    )
     rows = []
     for h in homes:
         a = latest.get(h.pk)
-        rows.append({"h": h, "assessment": a, "open_step": cases.get(h.pk),
-                     "blocking": [rules.explain(r) for r in a.results if r["outcome"] != rules.MET] if a else []})
+        rows.append(
+            {
+                "h": h,
+                "assessment": a,
+                "open_step": cases.get(h.pk),
+                "blocking": [rules.explain(r) for r in a.results if r["outcome"] != rules.MET] if a else [],
+            }
+        )
     can_set = user_can(request.user, SET_POPULATION, village)
     if can_set and form is None:
         form = PopulationForm(initial={"rural_population": village.rural_population})
@@ -69,8 +78,12 @@ def village_population(request: HttpRequest, pk: int) -> HttpResponse:
     form = PopulationForm(request.POST)
     if form.is_valid():
         value = form.cleaned_data["rural_population"]
-        if run_service(form, lambda: village_population_set(ctx=form_context(request), village=village,
-                                                           population=value)) is not None:
+        if (
+            run_service(
+                form, lambda: village_population_set(ctx=form_context(request), village=village, population=value)
+            )
+            is not None
+        ):
             messages.success(request, _("已更新{village}的农村户籍人口").format(village=village.name))
             return redirect("monitoring:village_detail", pk=village.pk)
     return render(request, "monitoring/village_detail.html", _context(request, village, form), status=400)

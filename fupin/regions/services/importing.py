@@ -55,8 +55,10 @@ def regions_import(*, rows: list[RegionRow], ctx: Context) -> RegionImportResult
     All-or-nothing: a file with any row error changes nothing and lists every bad row.
     """
     result = RegionImportResult()
-    rows = sorted((RegionRow(r.line, fold(r.code), fold(r.name), fold(r.parent_code), r.verified) for r in rows),
-                  key=lambda r: (len(r.code), r.code))
+    rows = sorted(
+        (RegionRow(r.line, fold(r.code), fold(r.name), fold(r.parent_code), r.verified) for r in rows),
+        key=lambda r: (len(r.code), r.code),
+    )
     existing = {r.code: r for r in Region.objects.all()}
     known = set(existing) | {r.code for r in rows}
     seen: set[str] = set()

@@ -13,10 +13,32 @@ from fupin.registry.models import Household, HouseholdYear, Member
 from fupin.registry.services.common import assign, check_scope
 
 YEAR_FIELDS = (
-    "wage_income", "business_income", "property_income", "transfer_income", "production_cost", "claims_income",
-    "compliant_out_of_pocket", "stated_per_capita", "arable_land", "irrigated_land", "forest_land", "housing_area",
-    "road_distance", "road_type", "electricity_living", "electricity_production", "tv", "dangerous_house",
-    "house_grade", "water_safe", "water_difficult", "fuel", "toilet", "cooperative", "relocation", "relocation_mode",
+    "wage_income",
+    "business_income",
+    "property_income",
+    "transfer_income",
+    "production_cost",
+    "claims_income",
+    "compliant_out_of_pocket",
+    "stated_per_capita",
+    "arable_land",
+    "irrigated_land",
+    "forest_land",
+    "housing_area",
+    "road_distance",
+    "road_type",
+    "electricity_living",
+    "electricity_production",
+    "tv",
+    "dangerous_house",
+    "house_grade",
+    "water_safe",
+    "water_difficult",
+    "fuel",
+    "toilet",
+    "cooperative",
+    "relocation",
+    "relocation_mode",
     "resettlement",
 )
 
@@ -24,8 +46,11 @@ YEAR_FIELDS = (
 def _compute(y: HouseholdYear, persons: int) -> None:
     y.persons = persons
     y.net_income = net_income(
-        wage=Decimal(y.wage_income), business=Decimal(y.business_income), property_=Decimal(y.property_income),
-        transfer=Decimal(y.transfer_income), cost=Decimal(y.production_cost),
+        wage=Decimal(y.wage_income),
+        business=Decimal(y.business_income),
+        property_=Decimal(y.property_income),
+        transfer=Decimal(y.transfer_income),
+        cost=Decimal(y.production_cost),
     )
     y.per_capita_net_income = per_capita(y.net_income, persons)
 

@@ -12,9 +12,19 @@ from tests.conftest import DACHANG, DONGYANGDU, JIEFANG, SYSTEM, head_data, make
 
 
 def test_cadre_creates_household_in_own_village_with_head_and_log(cadre):
-    h = household_create(ctx=Context(actor=cadre), code="H1", region=region(DACHANG),
-                         data={"registered": True, "attribute": "1", "main_cause": "01", "identified_year": 2015,
-                               "status": "not_exited"}, head=head_data(name="王五"))
+    h = household_create(
+        ctx=Context(actor=cadre),
+        code="H1",
+        region=region(DACHANG),
+        data={
+            "registered": True,
+            "attribute": "1",
+            "main_cause": "01",
+            "identified_year": 2015,
+            "status": "not_exited",
+        },
+        head=head_data(name="王五"),
+    )
     head = h.members.get()
     assert head.relation == "01" and head.name == "王五"
     actions = set(ObjectChange.objects.filter(related_id=h.pk).values_list("action", flat=True))
@@ -78,8 +88,11 @@ def test_phone_must_have_eleven_digits(coordinator, dachang_household):
 def test_bank_account_is_encrypted_at_rest_and_masked_in_log(coordinator, dachang_household):
     from django.db import connection
 
-    household_update(ctx=Context(actor=coordinator), household=dachang_household,
-                     data={"bank_name": "农商银行", "bank_account": "6217001234567890"})
+    household_update(
+        ctx=Context(actor=coordinator),
+        household=dachang_household,
+        data={"bank_name": "农商银行", "bank_account": "6217001234567890"},
+    )
     with connection.cursor() as cur:
         cur.execute("SELECT bank_account FROM registry_household WHERE id = %s", [dachang_household.pk])
         raw = cur.fetchone()[0]
@@ -92,8 +105,9 @@ def test_bank_account_is_encrypted_at_rest_and_masked_in_log(coordinator, dachan
 def test_close_needs_decision_and_ends_members(coordinator, dachang_household):
     with pytest.raises(ValidationError):
         household_close(ctx=Context(actor=coordinator), household=dachang_household, reason="deceased")
-    household_close(ctx=Context(actor=coordinator, reason="区扶贫办〔2017〕12号"), household=dachang_household,
-                    reason="deceased")
+    household_close(
+        ctx=Context(actor=coordinator, reason="区扶贫办〔2017〕12号"), household=dachang_household, reason="deceased"
+    )
     h = Household.objects.get(pk=dachang_household.pk)
     assert h.is_closed and h.close_reason == "deceased"
     assert not h.members.filter(ended_on__isnull=True).exists()

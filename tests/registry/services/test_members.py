@@ -15,16 +15,26 @@ from tests.conftest import SYSTEM, head_data, make_household, new_id
 
 
 def child(**kw):
-    data = {"name": "张小", "id_number": new_id(dt.date(2010, 5, 1)), "relation": "03", "school_status": "03",
-            "health": "01", "labour_skill": "4"}
+    data = {
+        "name": "张小",
+        "id_number": new_id(dt.date(2010, 5, 1)),
+        "relation": "03",
+        "school_status": "03",
+        "health": "01",
+        "labour_skill": "4",
+    }
     data.update(kw)
     return data
 
 
 def test_newborn_is_added_with_derived_birth_date_and_sex(cadre, dachang_household):
     number = idno.make("430405", dt.date(2017, 3, 8), 12)
-    m = member_add(ctx=Context(actor=cadre), household=dachang_household, reason="06",
-                   data=child(id_number=number, school_status="", education="06"))
+    m = member_add(
+        ctx=Context(actor=cadre),
+        household=dachang_household,
+        reason="06",
+        data=child(id_number=number, school_status="", education="06"),
+    )
     assert m.birth_date == dt.date(2017, 3, 8) and m.sex == "2" and m.join_reason == "06"
     assert ObjectChange.objects.filter(object_id=m.pk, related_id=dachang_household.pk, action="create").exists()
 
@@ -40,9 +50,13 @@ def test_invalid_id_says_why(cadre, dachang_household, number, fragment):
 
 
 def test_lowercase_x_and_fullwidth_digits_are_normalised(cadre, dachang_household):
-    m = member_add(ctx=Context(actor=cadre), household=dachang_household,
-                   data=child(id_number="１１０１０５１９４９１２３１００２x", relation="12", school_status="",
-                              education="01", sex="2"))
+    m = member_add(
+        ctx=Context(actor=cadre),
+        household=dachang_household,
+        data=child(
+            id_number="１１０１０５１９４９１２３１００２x", relation="12", school_status="", education="01", sex="2"
+        ),
+    )
     assert m.id_number == "11010519491231002X"
 
 
@@ -58,8 +72,16 @@ def test_duplicate_id_names_the_household_holding_it(cadre, regions):
 def test_database_refuses_two_active_members_with_one_id(dachang_household):
     head = dachang_household.members.get()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Member.objects.create(household=make_household("DB2"), name="x", id_number=head.id_number, sex="1",
-                              birth_date=head.birth_date, relation="02", education="02", labour_skill="1")
+        Member.objects.create(
+            household=make_household("DB2"),
+            name="x",
+            id_number=head.id_number,
+            sex="1",
+            birth_date=head.birth_date,
+            relation="02",
+            education="02",
+            labour_skill="1",
+        )
 
 
 def test_second_head_is_refused(cadre, dachang_household):
@@ -71,8 +93,11 @@ def test_second_head_is_refused(cadre, dachang_household):
 def test_sex_must_agree_with_id(cadre, dachang_household):
     number = idno.make("430405", dt.date(1980, 1, 1), 11)  # odd → male
     with pytest.raises(ValidationError) as err:
-        member_add(ctx=Context(actor=cadre), household=dachang_household,
-                   data=child(id_number=number, sex="2", relation="02", school_status="", education="03"))
+        member_add(
+            ctx=Context(actor=cadre),
+            household=dachang_household,
+            data=child(id_number=number, sex="2", relation="02", school_status="", education="03"),
+        )
     assert "sex" in err.value.message_dict
 
 
@@ -85,17 +110,26 @@ def test_exactly_one_of_education_and_school_status(cadre, dachang_household):
 
 def test_work_months_iff_work_status(cadre, dachang_household):
     with pytest.raises(ValidationError):
-        member_add(ctx=Context(actor=cadre), household=dachang_household,
-                   data=child(work_status="04", relation="02", school_status="", education="03",
-                              id_number=new_id(dt.date(1975, 1, 1))))
+        member_add(
+            ctx=Context(actor=cadre),
+            household=dachang_household,
+            data=child(
+                work_status="04", relation="02", school_status="", education="03", id_number=new_id(dt.date(1975, 1, 1))
+            ),
+        )
 
 
 def test_member_who_leaves_is_ended_not_deleted_and_size_follows(cadre, dachang_household):
     ctx = Context(actor=cadre)
-    daughter = member_add(ctx=ctx, household=dachang_household, data=child(relation="04"), reason="06",
-                          on=dt.date(2017, 1, 2))
-    household_year_save(ctx=ctx, household=dachang_household, year=2017,
-                        data={"wage_income": 6000, "business_income": 1000, "production_cost": 1000})
+    daughter = member_add(
+        ctx=ctx, household=dachang_household, data=child(relation="04"), reason="06", on=dt.date(2017, 1, 2)
+    )
+    household_year_save(
+        ctx=ctx,
+        household=dachang_household,
+        year=2017,
+        data={"wage_income": 6000, "business_income": 1000, "production_cost": 1000},
+    )
     assert HouseholdYear.objects.get().per_capita_net_income == 3000
     member_end(ctx=ctx, member=daughter, reason="02", on=dt.date(2017, 6, 1))
     daughter.refresh_from_db()
@@ -107,8 +141,11 @@ def test_member_who_leaves_is_ended_not_deleted_and_size_follows(cadre, dachang_
 
 def test_ending_the_head_needs_a_new_head(cadre, dachang_household):
     ctx = Context(actor=cadre)
-    spouse = member_add(ctx=ctx, household=dachang_household,
-                        data=child(relation="02", school_status="", education="03", id_number=new_id(female=True)))
+    spouse = member_add(
+        ctx=ctx,
+        household=dachang_household,
+        data=child(relation="02", school_status="", education="03", id_number=new_id(female=True)),
+    )
     head = dachang_household.members.get(relation="01")
     with pytest.raises(ValidationError):
         member_end(ctx=ctx, member=head, reason="01")
@@ -122,8 +159,12 @@ def test_ended_id_can_be_registered_again_elsewhere(cadre, regions):
     spouse = member_add(ctx=SYSTEM, household=a, data=child(relation="02", school_status="", education="03"))
     member_end(ctx=SYSTEM, member=spouse, reason="02")
     b = make_household("MOVE2")
-    moved = member_add(ctx=SYSTEM, household=b, reason="05",
-                       data=child(id_number=spouse.id_number, relation="02", school_status="", education="03"))
+    moved = member_add(
+        ctx=SYSTEM,
+        household=b,
+        reason="05",
+        data=child(id_number=spouse.id_number, relation="02", school_status="", education="03"),
+    )
     assert moved.household == b
 
 

@@ -45,13 +45,20 @@ class Command(BaseCommand):
             raise CommandError(_("筛查失败：{e}").format(e=(job.result or {}).get("error", "")))
         r = job.result or {}
         for item in r.get("lists", []):
-            self.stdout.write(_("名单“{t}”：{rows} 行，匹配 {m} 人，新增预警 {a} 条").format(
-                t=item["title"], rows=item["rows"], m=item["matched_persons"], a=item["alerts"]))
+            self.stdout.write(
+                _("名单“{t}”：{rows} 行，匹配 {m} 人，新增预警 {a} 条").format(
+                    t=item["title"], rows=item["rows"], m=item["matched_persons"], a=item["alerts"]
+                )
+            )
         if r.get("income"):
-            self.stdout.write(_("收入比对：{h} 户，新增预警 {a} 条").format(h=r["income"]["households"],
-                                                                  a=r["income"]["alerts"]))
-        self.stdout.write(_("共新增预警 {n} 条；在办 {o} 条，其中超期 {d} 条").format(
-            n=r.get("alerts", 0), o=r.get("open", 0), d=r.get("overdue", 0)))
+            self.stdout.write(
+                _("收入比对：{h} 户，新增预警 {a} 条").format(h=r["income"]["households"], a=r["income"]["alerts"])
+            )
+        self.stdout.write(
+            _("共新增预警 {n} 条；在办 {o} 条，其中超期 {d} 条").format(
+                n=r.get("alerts", 0), o=r.get("open", 0), d=r.get("overdue", 0)
+            )
+        )
         if r.get("attached"):
             self.stdout.write(_("另有 {n} 条线索的农户已有在办预警，已并入该预警作为补充依据").format(n=r["attached"]))
 
@@ -67,8 +74,9 @@ class Command(BaseCommand):
         if region is None:
             raise CommandError(_("区域 {code} 不存在").format(code=region_code or "-"))
         try:
-            dl, warnings = department_list_upload(ctx=ctx, region=region, kind=KINDS[kind], year=year, upload=path,
-                                                  filename=path.name)
+            dl, warnings = department_list_upload(
+                ctx=ctx, region=region, kind=KINDS[kind], year=year, upload=path, filename=path.name
+            )
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         except ApplicationError as exc:
