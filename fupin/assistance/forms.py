@@ -3,7 +3,7 @@ every rule and save, and their errors come back under the fields they name."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -47,6 +47,12 @@ class ServiceForm(forms.ModelForm):
         return None
 
 
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field `name`, which a foreign key or many-to-many makes a (multiple) model
+    choice field; `form.fields` is typed as plain `Field`, which has no queryset."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
 def scoped_regions(user: Any, perm: str, levels: tuple[int, ...]) -> QuerySet[Region]:
     return regions_for_user(user, perm).filter(level__in=levels)
 
@@ -65,7 +71,7 @@ class GroupMemberForm(ServiceForm):
 
     def __init__(self, *args: Any, user: Any, perm: str, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["unit"].queryset = LinkedUnit.objects.order_by("name")
+        model_choice(self, "unit").queryset = LinkedUnit.objects.order_by("name")
         if self.instance.pk is None:
             self.fields["region"] = region_field(
                 scoped_regions(
@@ -84,11 +90,11 @@ class WorkTeamForm(ServiceForm):
 
     def __init__(self, *args: Any, user: Any, perm: str, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["unit"].queryset = LinkedUnit.objects.order_by("name")
+        model_choice(self, "unit").queryset = LinkedUnit.objects.order_by("name")
         leaders = Cadre.objects.for_user(user, "view").serving()
         if self.instance.pk:
             leaders = leaders.filter(team=self.instance)
-        self.fields["leader"].queryset = leaders.order_by("name")
+        model_choice(self, "leader").queryset = leaders.order_by("name")
         self.fields["region"] = region_field(
             scoped_regions(user, perm, (RegionLevel.VILLAGE,)),
             label=_("派驻村"),
@@ -104,8 +110,8 @@ class CadreForm(ServiceForm):
 
     def __init__(self, *args: Any, user: Any, perm: str, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["unit"].queryset = LinkedUnit.objects.order_by("name")
-        self.fields["team"].queryset = WorkTeam.objects.for_user(user, "view").filter(ended_on__isnull=True)
+        model_choice(self, "unit").queryset = LinkedUnit.objects.order_by("name")
+        model_choice(self, "team").queryset = WorkTeam.objects.for_user(user, "view").filter(ended_on__isnull=True)
         self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
         self.fields["region"] = region_field(
             scoped_regions(user, perm, (RegionLevel.DISTRICT, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)),
@@ -127,7 +133,7 @@ class ProjectForm(ServiceForm):
 
     def __init__(self, *args: Any, user: Any, perm: str, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["villages"].queryset = scoped_regions(user, perm, (RegionLevel.VILLAGE,)).order_by("path")
+        model_choice(self, "villages").queryset = scoped_regions(user, perm, (RegionLevel.VILLAGE,)).order_by("path")
         self.fields["region"] = region_field(
             scoped_regions(user, perm, (RegionLevel.DISTRICT, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)),
             label=_("管理区域"),
@@ -136,21 +142,21 @@ class ProjectForm(ServiceForm):
         self.order_fields(["name", "kind", "region"])
 
 
+class CadreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Cadre) -> str:
+        return _("{name}（{region}）").format(name=obj.name, region=obj.region.name)
+
+
 class PairingAssignForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=_("帮扶责任人"), queryset=Cadre.objects.none())
+    cadre = CadreChoiceField(label=_("帮扶责任人"), queryset=Cadre.objects.none())
     started_on = forms.DateField(label=_("帮扶开始时间"), initial=timezone.localdate, widget=date_input())
     reason = forms.CharField(label=_("更换原因"), required=False, max_length=100)
 
     def __init__(self, *args: Any, user: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["cadre"].queryset = (
+        model_choice(self, "cadre").queryset = (
             Cadre.objects.for_user(user, "view").serving().select_related("region").order_by("name")
         )
-        self.fields["cadre"].label_from_instance = _cadre_option
-
-
-def _cadre_option(c: Cadre) -> str:
-    return _("{name}（{region}）").format(name=c.name, region=c.region.name)
 
 
 class PairingEndForm(forms.Form):
@@ -163,6 +169,11 @@ class PlanForm(ServiceForm):
         model = Plan
         fields = ["goal", "target_exit_year", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class MeasureItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: MeasureItem) -> str:
+        return f"{obj.get_category_display()} · {obj.name}"
 
 
 class MeasureForm(ServiceForm):
@@ -195,17 +206,17 @@ class MeasureForm(ServiceForm):
             "annual_rate",
         ]
         widgets = {"started_on": date_input(), "ended_on": date_input()}
+        field_classes = {"item": MeasureItemChoiceField}
 
     def __init__(self, *args: Any, household: Household, user: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         items = MeasureItem.objects.filter(active=True).order_by("category", "sort")
-        self.fields["item"].queryset = items
-        self.fields["item"].label_from_instance = lambda i: f"{i.get_category_display()} · {i.name}"
-        self.fields["beneficiary"].queryset = Member.objects.filter(household=household).order_by(
+        model_choice(self, "item").queryset = items
+        model_choice(self, "beneficiary").queryset = Member.objects.filter(household=household).order_by(
             "ended_on", "relation"
         )
-        self.fields["beneficiary"].empty_label = _("全户")
-        self.fields["project"].queryset = Project.objects.for_user(user, "view").order_by("name")
+        model_choice(self, "beneficiary").empty_label = _("全户")
+        model_choice(self, "project").queryset = Project.objects.for_user(user, "view").order_by("name")
         for name in ("post_type", "months", "monthly_pay", "grade_before", "grade_after", "term_months", "annual_rate"):
             self.fields[name].widget.attrs["data-detail"] = "1"
         self.fields["annual_rate"].help_text = _("百分数，如 4.75")
@@ -229,8 +240,14 @@ class MultiPhotoField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class VisitHouseholdField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Household) -> str:
+        # `head_name` comes from `with_head_name` on the households the view passes.
+        return f"{obj.code} {getattr(obj, 'head_name', '') or ''}"
+
+
 class VisitForm(forms.Form):
-    household = forms.ModelChoiceField(label=_("走访农户"), queryset=Household.objects.none())
+    household = VisitHouseholdField(label=_("走访农户"), queryset=Household.objects.none())
     visited_on = forms.DateField(label=_("走访日期"), initial=timezone.localdate, widget=date_input())
     notes = forms.CharField(label=_("走访记录"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultiPhotoField(label=_("照片"), required=False)
@@ -239,9 +256,8 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args: Any, households: QuerySet[Household], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["household"].queryset = households
-        self.fields["household"].empty_label = _("请选择农户")
-        self.fields["household"].label_from_instance = lambda h: f"{h.code} {getattr(h, 'head_name', '') or ''}"
+        model_choice(self, "household").queryset = households
+        model_choice(self, "household").empty_label = _("请选择农户")
         for name, label in VISIT_CHECKLIST:
             self.fields[name] = forms.BooleanField(label=label, required=False)
 

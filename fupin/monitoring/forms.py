@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -35,7 +35,7 @@ def date_field(label: Any, required: bool = False) -> forms.DateField:
 
 
 class VillageChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Region) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Region) -> str:
         township = getattr(obj, "township_name", "")
         return f"{township} · {obj.name}" if township else obj.name
 
@@ -69,11 +69,10 @@ class PublicReportForm(forms.Form):
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        field = self.fields["village"]
-        field.queryset = Region.objects.filter(level=RegionLevel.VILLAGE).order_by("path")  # type: ignore[attr-defined]
+        field = cast(VillageChoiceField, self.fields["village"])
+        field.queryset = Region.objects.filter(level=RegionLevel.VILLAGE).order_by("path")
         field.choices = [("", _("请选择所在的村"))] + [
-            (v.pk, field.label_from_instance(v))  # type: ignore[attr-defined]
-            for v in villages_with_townships()
+            (v.pk, field.label_from_instance(v)) for v in villages_with_townships()
         ]
 
 
@@ -103,12 +102,9 @@ class AlertReportForm(forms.Form):
 
     def __init__(self, *args: Any, visits: list[Any] | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["visit"].choices = (
-            [("", "—")]
-            + [  # type: ignore[attr-defined]
-                (v.pk, f"{v.visited_on:%Y-%m-%d} {v.notes[:20]}") for v in (visits or [])
-            ]
-        )
+        cast(forms.TypedChoiceField, self.fields["visit"]).choices = [("", "—")] + [
+            (v.pk, f"{v.visited_on:%Y-%m-%d} {v.notes[:20]}") for v in (visits or [])
+        ]
 
 
 class AlertMatchForm(forms.Form):

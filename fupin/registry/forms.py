@@ -52,7 +52,7 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
+def add_service_errors(form: forms.BaseForm, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
     """Put a service's ValidationError on the form: under the field it names when the form has
     it (after `rename`), otherwise at the top of the form."""
     rename = rename or {}

@@ -328,7 +328,8 @@ CASES = [
         content_type=JSON,
         data=lambda w: {"year": 2017},
     ),
-    Case("identification-recheck-detail", API_DISTRICT_READERS, kwargs=pk("recheck")),
+    # As the page: a township reviewer reads a district campaign through their own row.
+    Case("identification-recheck-detail", expect(200, anonymous=401, cadre=404, other_cadre=404), kwargs=pk("recheck")),
 ]
 
 test_matrix = matrix_test(CASES)

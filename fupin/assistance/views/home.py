@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypedDict, cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,6 +17,19 @@ from fupin.assistance.selectors import visits as sel
 from fupin.assistance.selectors.plans import open_measures
 from fupin.assistance.views.visits import with_head_name
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from fupin.registry.models import Household
+
+    class _VisitFlags(TypedDict):
+        """What this page sets on each of the cadre's households for the template."""
+
+        is_overdue: bool
+        days_over: int | None
+
+    HouseholdRow = WithAnnotations[Household, _VisitFlags]
+
 
 @login_required
 @require_GET
@@ -22,9 +37,9 @@ def me(request: HttpRequest) -> HttpResponse:
     user, on = request.user, timezone.localdate()
     cadre = sel.cadre_of(user)
     households = sel.my_households(user=user, cadre=cadre) if cadre else None
-    context = {"cadre": cadre, "on": on, "year": on.year}
+    context: dict[str, Any] = {"cadre": cadre, "on": on, "year": on.year}
     if households is not None:
-        rows = list(with_head_name(sel.with_visit_dates(households)))
+        rows = cast("list[HouseholdRow]", list(with_head_name(sel.with_visit_dates(households))))
         overdue_ids = set(sel.with_visit_dates(households).filter(sel.overdue_q(on)).values_list("pk", flat=True))
         policy = visit_policy(on.year)
         for h in rows:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse
@@ -34,6 +34,16 @@ from fupin.assistance.services.projects import project_create, project_update
 from fupin.assistance.views.common import can_anywhere, needs, page_of, scoped_get, user_can
 from fupin.assistance.views.edit import edit_page
 from fupin.utils.masking import mask_phone
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _Masked(TypedDict):
+        """The masked phone the leading-group list shows instead of the number."""
+
+        phone_masked: str
+
+    GroupMemberRow = WithAnnotations[LeadingGroupMember, _Masked]
 
 POST = require_http_methods(["GET", "POST"])
 
@@ -211,7 +221,7 @@ unit_edit = edit_view(UNIT, "unit_edit")
 @needs("assistance.view_leadinggroupmember")
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    members = list(sel.group_member_list(user=request.user))
+    members = cast("list[GroupMemberRow]", list(sel.group_member_list(user=request.user)))
     for m in members:
         m.phone_masked = mask_phone(m.phone)
     return render(

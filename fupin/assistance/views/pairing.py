@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -13,13 +14,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.scoping import regions_for_user
 from fupin.assistance import forms
-from fupin.assistance.models import Pairing
+from fupin.assistance.models import Cadre, Pairing
 from fupin.assistance.selectors.coverage import cadre_workload, pairing_coverage, unpaired_households
 from fupin.assistance.selectors.organisation import pairing_history
 from fupin.assistance.services import pairing_assign, pairing_end
 from fupin.assistance.views.common import form_context, needs, page_of, run_service, scoped_get, scoped_household
 from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import WithAnnotations
+
+    class _Held(TypedDict):
+        """`cadre_workload` annotates each cadre with the households it holds now."""
+
+        held: int
+
+    WorkloadRow = WithAnnotations[Cadre, _Held]
 
 
 def _within(request: HttpRequest) -> Region | None:
@@ -64,7 +76,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @require_GET
 def workload(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
-    cadres, limit = cadre_workload(user=request.user, year=year)
+    workload_qs, limit = cadre_workload(user=request.user, year=year)
+    cadres = cast("QuerySet[WorkloadRow]", workload_qs)  # typed with the selector's `held` annotation
     over = cadres.filter(held__gt=limit).count()
     return render(
         request,

@@ -302,9 +302,19 @@ class ComparisonUploadSerializer(serializers.Serializer):
 
 
 class RecheckSerializer(serializers.ModelSerializer):
+    """`summary` is the one the viewset scoped for the reader (context `summaries`, by id), as the
+    detail page shows it: a township reviewer reading a district campaign gets their own
+    township's row and not the district totals."""
+
+    summary = serializers.SerializerMethodField()
+
     class Meta:
         model = Recheck
         fields = ["id", "region", "year", "job", "started_by", "summary", "timings", "created", "finished"]
+
+    def get_summary(self, obj: Recheck) -> dict[str, Any]:
+        # Without a scoped summary show none: the stored one holds every township's counts.
+        return self.context.get("summaries", {}).get(obj.pk, {})
 
 
 class RecheckStartSerializer(serializers.Serializer):

@@ -29,7 +29,7 @@ from fupin.identification.api import serializers as s
 from fupin.identification.choices import Step
 from fupin.identification.lists import ListProblem, read_list
 from fupin.identification.models import Application, Assessment, ComparisonList, Finding, PolicyVersion, Recheck
-from fupin.identification.selectors.workflow import holds
+from fupin.identification.selectors.workflow import holds, recheck_list, recheck_summaries
 from fupin.identification.services import applications as svc
 from fupin.identification.services.assessments import assessment_run
 from fupin.identification.services.comparison import list_kind_parse
@@ -403,8 +403,28 @@ class RecheckViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     serializer_class = s.RecheckSerializer
     http_method_names = WRITE
 
-    def refine_queryset(self, qs):
-        return qs.order_by("-created", "-id")
+    def get_queryset(self):
+        if self.scope_action() != "view":
+            return super().get_queryset()
+        # As the pages: the campaigns run within the user's scope and those run over a larger
+        # region that covers it (a district campaign is the township's too) ...
+        return recheck_list(user=self.request.user).order_by("-created", "-id")
+
+    def _data(self, rechecks: list[Recheck]) -> Any:
+        # ... each shown with only the township rows the user may see (`recheck_summaries`).
+        summaries = recheck_summaries(user=self.request.user, rechecks=rechecks)
+        context = {**self.get_serializer_context(), "summaries": summaries}
+        return s.RecheckSerializer(rechecks, many=True, context=context).data
+
+    def list(self, request, *args, **kwargs):
+        qs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(qs)
+        if page is None:
+            return Response(self._data(list(qs)))
+        return self.get_paginated_response(self._data(list(page)))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._data([self.get_object()])[0])
 
     @extend_schema(
         summary="发起回头看", request=s.RecheckStartSerializer, responses={202: s.JobAcceptedSerializer, **ERRORS}

@@ -202,14 +202,38 @@ def recheck_covers_scope(*, user: Any, recheck: Recheck) -> bool:
 
 def recheck_townships(*, user: Any, recheck: Recheck) -> list[dict[str, Any]]:
     """The campaign's per-township rows the user may see (their findings' scope)."""
-    rows = recheck.summary.get("townships", [])
+    return _visible_townships(user, [recheck])[recheck.pk]
+
+
+def _visible_townships(user: Any, rechecks: list[Recheck]) -> dict[int, list[dict[str, Any]]]:
+    """`recheck_townships` for several campaigns at once: one query for all their townships."""
     if getattr(user, "is_superuser", False) and user.is_active:
-        return list(rows)
+        return {r.pk: list(r.summary.get("townships", [])) for r in rechecks}
     paths = scope_paths(user, "identification.view_finding")
-    ids = {t["id"] for t in rows}
-    by_id = dict(Region.objects.filter(pk__in=ids).values_list("pk", "path"))
-    # Township rows are the finest grain of the summary; the queue behind each link scopes itself again.
-    return [t for t in rows if any(by_id.get(t["id"], "\0").startswith(p) for p in paths)]
+    ids = {t["id"] for r in rechecks for t in r.summary.get("townships", [])}
+    by_id = dict(Region.objects.filter(pk__in=ids).values_list("pk", "path")) if ids and paths else {}
+
+    def visible(t: dict[str, Any]) -> bool:
+        # Township rows are the finest grain of the summary; the queue behind each link scopes itself again.
+        return any(by_id.get(t["id"], "\0").startswith(p) for p in paths)
+
+    return {r.pk: [t for t in r.summary.get("townships", []) if visible(t)] for r in rechecks}
+
+
+def recheck_summaries(*, user: Any, rechecks: list[Recheck]) -> dict[int, dict[str, Any]]:
+    """Each campaign's summary as its detail page shows it to `user`: only the township rows
+    in their scope, and the campaign-wide totals only when the whole campaign region is theirs
+    (a township reviewer reading a district campaign sees their own row, not the district's)."""
+    townships = _visible_townships(user, rechecks)
+    out: dict[int, dict[str, Any]] = {}
+    for r in rechecks:
+        summary = dict(r.summary)
+        if "townships" in summary:
+            summary["townships"] = townships[r.pk]
+        if not recheck_covers_scope(user=user, recheck=r):
+            summary.pop("totals", None)
+        out[r.pk] = summary
+    return out
 
 
 def household_assessments(*, user: Any, household: Any) -> QuerySet[Assessment]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,6 +26,16 @@ from fupin.monitoring.services.procedure import STEP_PERMS, alert_step
 from fupin.monitoring.views.common import can_any, form_context, need, run_service, user_can
 from fupin.monitoring.views.notices import notice_context
 from fupin.utils.masking import mask_phone
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _Summary(TypedDict):
+        """The evidence line the detail page shows for each further signal."""
+
+        summary: str
+
+    SignalRow = WithAnnotations[Alert, _Summary]
 
 SENSITIVE = "registry.view_sensitive_household"
 
@@ -120,7 +132,7 @@ def _detail_context(
     user = request.user
     sensitive = user_can(user, SENSITIVE, a.region)
     evidence = _evidence(a, sensitive)
-    signals = list(selectors.alert_signals(user=user, alert=a))
+    signals = cast("list[SignalRow]", list(selectors.alert_signals(user=user, alert=a)))
     for s in signals:
         s.summary = _evidence(s, sensitive)
     can_step = bool(

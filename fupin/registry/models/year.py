@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,16 +8,19 @@ from fupin.accounts.scoping import RegionScopedQuerySet
 from fupin.registry.choices import Fuel, HouseGrade, RelocationMode, Resettlement, RoadType
 from fupin.registry.models.household import Household
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class HouseholdYearQuerySet(RegionScopedQuerySet):
     region_field = "household__region"
 
 
-def money(verbose: str, **kw) -> models.DecimalField:
+def money(verbose: "StrOrPromise", **kw: Any) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=12, decimal_places=2, **kw)
 
 
-def area(verbose: str) -> models.DecimalField:
+def area(verbose: "StrOrPromise") -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=9, decimal_places=2, null=True, blank=True)
 
 

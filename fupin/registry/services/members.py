@@ -57,7 +57,9 @@ def _prepare(m: Member, data: dict[str, Any]) -> None:
             derived_sex = idno.sex_code(m.id_number)
             errors.update(member_problems({**_values(m), "sex": data.get("sex") or derived_sex}))
             m.sex = m.sex or derived_sex
-            m.birth_date = idno.birth_date(m.id_number)
+            born = idno.birth_date(m.id_number)
+            assert born is not None  # a valid resident number carries a real date (idno.problem checks it)
+            m.birth_date = born
         else:
             errors.update(member_problems({**_values(m), "id_number": ""}))
     else:

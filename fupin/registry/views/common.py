@@ -49,7 +49,7 @@ def can(user: Any, region: Region) -> dict[str, bool]:
 
 
 def run_service[T](
-    form: forms.Form | Callable[[ValidationError], forms.Form],
+    form: forms.BaseForm | Callable[[ValidationError], forms.BaseForm],
     call: Callable[[], T],
     *,
     rename: dict[str, str] | None = None,
@@ -64,6 +64,6 @@ def run_service[T](
         target = form(exc) if callable(form) else form
         add_service_errors(target, exc, rename)
     except ApplicationError as exc:
-        target = form if isinstance(form, forms.Form) else form(ValidationError(exc.message))
+        target = form if isinstance(form, forms.BaseForm) else form(ValidationError(exc.message))
         target.add_error(None, exc.message)
     return None
