@@ -19,11 +19,9 @@ from django.utils.translation import gettext as _
 
 from fupin.exchange import codes
 from fupin.exchange.spec import AREA, CODE, CODES, DATE, IDNO, INT, MONEY, PHONE, TEXT, YEAR, YESNO, Column
-from fupin.utils import idno
+from fupin.utils import idcolumns, idno
 from fupin.utils.text import fold
 
-FULLWIDTH = [chr(0xFF10 + i) for i in range(10)] + ["ｘ", "Ｘ"]
-HALFWIDTH = [str(i) for i in range(10)] + ["x", "X"]
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
 
@@ -193,33 +191,19 @@ def parse_column(s: pl.Series, col: Column) -> Parsed:
 
 # ----------------------------------------------------------------------------- ID numbers
 
-WEIGHTS = idno.WEIGHTS
-
-
-def _check_chars(first17: pl.Expr) -> pl.Expr:
-    total = pl.sum_horizontal([first17.str.slice(i, 1).cast(pl.Int32, strict=False) * w for i, w in enumerate(WEIGHTS)])
-    return (total % 11).replace_strict(dict(enumerate(idno.CHECK_CHARS)), return_dtype=pl.String)
-
 
 def parse_ids(s: pl.Series, *, today: dt.date | None = None) -> pl.DataFrame:
-    """Normalise and validate resident ID numbers, column-wise.
+    """Normalise and validate resident ID numbers, column-wise (fupin.utils.idcolumns).
 
     Returns columns `id` (normalised, a 15-digit number upgraded to 18), `upgraded` (bool)
     and `problem` (null when valid, else one of excel/length/chars/date/check)."""
     today = today or dt.date.today()
     frame = pl.DataFrame({"raw": s})
-    norm = (
-        pl.col("raw").str.replace_many(FULLWIDTH, HALFWIDTH).str.replace_all(r"[\s\u3000'‘’`]", "").str.to_uppercase()
-    )
+    # The roster has always also dropped a backtick, which the department lists keep.
+    norm = idcolumns.normalised_ids(pl.col("raw"), also="`")
     frame = frame.with_columns(norm.alias("id"))
-    fifteen = pl.col("id").str.contains(r"^\d{15}$").fill_null(False)
-    first17 = pl.col("id").str.slice(0, 6) + "19" + pl.col("id").str.slice(6)
-    frame = frame.with_columns(
-        pl.when(fifteen).then(first17 + _check_chars(first17)).otherwise(pl.col("id")).alias("id"),
-        fifteen.alias("upgraded"),
-    )
-    born = pl.col("id").str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    well_formed = pl.col("id").str.contains(r"^\d{17}[\dX]$").fill_null(False)
+    fifteen = idcolumns.is_fifteen(pl.col("id")).fill_null(False)
+    frame = frame.with_columns(idcolumns.upgraded_ids(pl.col("id")).alias("id"), fifteen.alias("upgraded"))
     problem = (
         pl.when(pl.col("id").is_null())
         .then(None)
@@ -227,11 +211,11 @@ def parse_ids(s: pl.Series, *, today: dt.date | None = None) -> pl.DataFrame:
         .then(pl.lit("excel"))
         .when(pl.col("id").str.len_chars() != 18)
         .then(pl.lit("length"))
-        .when(~well_formed)
+        .when(~idcolumns.well_formed(pl.col("id")).fill_null(False))
         .then(pl.lit("chars"))
-        .when(born.is_null() | (born > today) | (born < dt.date(1880, 1, 1)))
+        .when(~idcolumns.born_in_range(pl.col("id"), today))
         .then(pl.lit("date"))
-        .when(_check_chars(pl.col("id").str.slice(0, 17)) != pl.col("id").str.slice(17, 1))
+        .when(idcolumns.check_chars(pl.col("id")) != pl.col("id").str.slice(17, 1))
         .then(pl.lit("check"))
         .otherwise(None)
     )

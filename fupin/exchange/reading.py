@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import tempfile
 from collections.abc import Sequence
@@ -23,8 +22,8 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from fupin.exchange.spec import match_key
+from fupin.utils.deptlist import HEADER_SCAN, cell_text
 
-HEADER_SCAN = 10
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -61,25 +60,16 @@ class Table:
 
 
 def _cell_text(value: object) -> str | None:
+    """A cell as text: numbers and dates as the department lists show them (a long integer
+    the way Excel does, so that the ID check rejects it); a yes/no cell as 是/否; blank as
+    null. Text is trimmed later, a whole column at once (_clean)."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, float):
-        if value.is_integer():
-            # Excel keeps 15 significant digits: a longer integer has lost digits, so show it
-            # the way Excel does and let the ID check reject it.
-            return f"{value:.14E}" if abs(value) >= 1e15 else str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    return cell_text(value)
 
 
 def _column_series(name: str, values: tuple) -> pl.Series:

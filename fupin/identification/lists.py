@@ -22,7 +22,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from fupin.utils import deptlist, idno
-from fupin.utils.deptlist import HEADER_SCAN, ID_ALIASES, LINE, SUMMARY_WORDS
+from fupin.utils.deptlist import HEADER_SCAN, ID_ALIASES, LINE
 from fupin.utils.masking import mask_id
 from fupin.utils.text import fold
 
@@ -113,9 +113,7 @@ def _validate(frame: pl.DataFrame, headers: list[str], file_name: str) -> ListDa
     cols = [f"c{j}" for j in range(len(headers))]
     frame = frame.with_columns([pl.col(c).fill_null("").str.strip_chars() for c in cols])
     # Empty rows and trailing summary rows (合计/总计) are not data.
-    nonempty = pl.any_horizontal([pl.col(c) != "" for c in cols])
-    summary = pl.any_horizontal([pl.col(c).str.starts_with(w) for c in cols[:3] for w in SUMMARY_WORDS])
-    frame = frame.filter(nonempty & ~(summary & (pl.col(f"c{id_col}") == "")))
+    frame = deptlist.data_rows(frame, f"c{id_col}")
     rows_total = frame.height
     # Normalised, 15-digit numbers upgraded (with a warning), checked.
     frame = deptlist.checked_ids(frame, f"c{id_col}")

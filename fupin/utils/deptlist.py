@@ -4,8 +4,9 @@ A list is an .xlsx workbook (the first sheet with an ID column) or a CSV file (U
 without BOM, or GB18030/GBK); the header is the first row among the first 10 that names an
 ID column (证件号码 or an alias, matched after folding full-width forms and without a
 bracketed note such as `（18位）`); rows above it are titles. All cells are read as text
-into a polars frame, with each row's line number in the file. ID numbers are normalised and
-checked in columns (GB 11643: shape, a real birth date not in the future, the check
+into a polars frame, with each row's line number in the file. Empty and summary rows are
+told from data (data_rows). ID numbers are normalised and checked in columns by
+fupin.utils.idcolumns (GB 11643: shape, a real birth date not in the future, the check
 character; a 15-digit number is upgraded).
 
 The readers (identification's comparison lists, monitoring's screening lists) keep their own
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
-from fupin.utils import idno
+from fupin.utils.idcolumns import is_fifteen, normalised_ids, upgraded_ids, valid_ids
 from fupin.utils.tables import decode_bytes
 from fupin.utils.text import fold
 
@@ -47,8 +48,6 @@ SUMMARY_WORDS = ("合计", "总计", "小计")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 LINE = "_line"  # the frame's column of line numbers (1-based, as Excel numbers rows)
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-_FULLWIDTH_FROM = list("０１２３４５６７８９ｘＸ　")
-_FULLWIDTH_TO = [*"0123456789xX", ""]
 _HEAD_BYTES = 65536
 
 
@@ -193,51 +192,28 @@ def _from_csv(path: Path) -> Sheet:
 
 
 # ---------------------------------------------------------------------------------------
-# ID numbers, in columns
+# Rows and ID numbers, in columns
 
 
-def normalised_ids(e: pl.Expr) -> pl.Expr:
-    """Full-width digits and x, spaces (also 　) and the quote Excel puts before text removed,
-    upper case — idno.normalize in columns."""
-    return (
-        e.fill_null("")
-        .str.replace_many(_FULLWIDTH_FROM, _FULLWIDTH_TO)
-        .str.replace_all(r"[\s'‘’]", "")
-        .str.to_uppercase()
-    )
-
-
-def is_fifteen(e: pl.Expr) -> pl.Expr:
-    return e.str.contains(r"^\d{15}$")
-
-
-def upgraded_ids(e: pl.Expr) -> pl.Expr:
-    """A first-generation 15-digit number with '19' inserted and its check character added
-    (idno.upgrade_15 in columns); any other value as it is."""
-    first17 = e.str.slice(0, 6) + pl.lit("19") + e.str.slice(6, 9)
-    return pl.when(is_fifteen(e)).then(first17 + _check_char(first17)).otherwise(e)
-
-
-def valid_ids(e: pl.Expr) -> pl.Expr:
-    """GB 11643 in columns: shape, a real birth date not in the future, the check character."""
-    shape = e.str.contains(r"^\d{17}[\dX]$")
-    born = e.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    date_ok = born.is_not_null() & (born <= pl.lit(dt.date.today())) & (born >= pl.lit(dt.date(1880, 1, 1)))
-    return (shape & date_ok & (e.str.slice(17, 1) == _check_char(e))).fill_null(False)
-
-
-def _check_char(e: pl.Expr) -> pl.Expr:
-    total = pl.sum_horizontal(
-        [e.str.slice(i, 1).cast(pl.Int64, strict=False).fill_null(0) * w for i, w in enumerate(idno.WEIGHTS)]
-    )
-    return (total % 11).replace_strict(list(range(11)), list(idno.CHECK_CHARS), return_dtype=pl.String)
+def data_rows(frame: pl.DataFrame, id_column: str) -> pl.DataFrame:
+    """The rows of a sheet's frame that hold data: not empty (every cell blank), and not a
+    summary row (合计, 总计 or 小计 at the start of one of the first three cells, with no ID).
+    A row with other cells but no ID stays: the caller reports it (checked_ids marks it
+    invalid)."""
+    cells = [pl.col(c).fill_null("").str.strip_chars() for c in frame.columns if c != LINE]
+    if not cells:
+        return frame
+    nonempty = pl.any_horizontal([c != "" for c in cells])
+    summary = pl.any_horizontal([c.str.starts_with(w) for c in cells[:3] for w in SUMMARY_WORDS])
+    no_id = pl.col(id_column).fill_null("").str.strip_chars() == ""
+    return frame.filter(nonempty & ~(summary & no_id))
 
 
 def checked_ids(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """`frame` with `_raw` (the cell), `id_number` (normalised, upgraded), `_fifteen` (it was a
     15-digit number) and `_ok` (a valid ID number)."""
     frame = frame.with_columns(
-        pl.col(column).fill_null("").alias("_raw"), normalised_ids(pl.col(column)).alias("id_number")
+        pl.col(column).fill_null("").alias("_raw"), normalised_ids(pl.col(column).fill_null("")).alias("id_number")
     )
     frame = frame.with_columns(is_fifteen(pl.col("id_number")).alias("_fifteen"))
     if frame["_fifteen"].any():

@@ -6,18 +6,30 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from django.db import transaction
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from fupin.core.changelog import Context
 from fupin.core.choices import ChangeSource
+from fupin.core.models import ObjectChange
+from fupin.exchange.models import ImportBatch
 from fupin.exchange.services.imports import import_file
-from fupin.registry.models import Household, HouseholdYear, Member
+from fupin.registry.models import Household, HouseholdStatusEvent, HouseholdYear, Member
 from fupin.utils import idno
 
 SYSTEM = Context(actor=None, source=ChangeSource.COMMAND)
 _n = iter(range(1, 10**6))
+
+# What the generated households of the round-trip tests draw from: villages of the test
+# region tree, amounts in yuan as a user types them, and a yes/no cell.
+VILLAGES = [("东阳渡街道", "大昌村"), ("东阳渡街道", "光辉村"), ("酃湖乡", "解放村"), ("茶山坳镇", "茶山村")]
+money = st.integers(min_value=0, max_value=5_000_000).map(lambda c: f"{c / 100:.2f}")
+yes_no = st.sampled_from(["是", "否", ""])
 
 
 def pid(born: dt.date = dt.date(1970, 3, 15), *, female: bool = False) -> str:
@@ -169,3 +181,23 @@ def state() -> tuple:
 
 def errors_of(result) -> list:
     return [i for i in result.issues.items if i.severity == "error"]
+
+
+def delete_registry() -> None:
+    """Every household, member, year, status event, import batch and history entry: an
+    empty registry to import an export into."""
+    ObjectChange.objects.all().delete()
+    ImportBatch.objects.all().delete()
+    HouseholdStatusEvent.objects.all().delete()
+    HouseholdYear.objects.all().delete()
+    Member.objects.all().delete()
+    Household.objects.all().delete()
+
+
+@contextmanager
+def undone() -> Iterator[None]:
+    """Run the block in a transaction that is always rolled back: the examples of one
+    hypothesis test share the test's database, so each leaves it as it found it."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -36,7 +35,21 @@ from fupin.exchange.services.exports import export_households
 from fupin.registry.models import Household, HouseholdStatusEvent, HouseholdYear, Member
 from fupin.registry.validation import id_number_problems
 from fupin.utils import idno
-from tests.exchange.helpers import errors_of, headers_of, household, pid, run, state, write_csv, write_xlsx
+from tests.exchange.helpers import (
+    VILLAGES,
+    delete_registry,
+    errors_of,
+    headers_of,
+    household,
+    money,
+    pid,
+    run,
+    state,
+    undone,
+    write_csv,
+    write_xlsx,
+    yes_no,
+)
 from tests.exchange.test_assist_layouts import CADRES, MEASURES, PAIRINGS, all_sheets, workbook
 
 pytestmark = pytest.mark.django_db
@@ -560,7 +573,6 @@ def test_a_personal_measure_names_its_beneficiary_and_defaults_to_done(regions, 
 
 # ------------------------------------------------------------------ round trip of records
 
-VILLAGES = [("东阳渡街道", "大昌村"), ("东阳渡街道", "光辉村"), ("酃湖乡", "解放村"), ("茶山坳镇", "茶山村")]
 MEMBER_YES_NO = [c.name for c in ROSTER_COLUMNS if c.kind == "yesno" and not c.household]
 
 
@@ -572,8 +584,6 @@ def _labels(name: str, *, skip: tuple[str, ...] = ()) -> list[str]:
 def full_households(draw):
     """Households filling every column of layout 1 with valid, self-consistent values."""
     out = []
-    money = st.integers(min_value=0, max_value=5_000_000).map(lambda c: f"{c / 100:.2f}")
-    yes_no = st.sampled_from(["是", "否", ""])
     for h in range(draw(st.integers(min_value=1, max_value=3))):
         township, village = draw(st.sampled_from(VILLAGES))
         status = draw(st.sampled_from(["未脱贫", "已脱贫", "返贫", "预脱贫"]))
@@ -692,62 +702,45 @@ def _expected_cell(column, text: str):
     return text
 
 
-def _delete_all() -> None:
-    ObjectChange.objects.all().delete()
-    ImportBatch.objects.all().delete()
-    HouseholdStatusEvent.objects.all().delete()
-    HouseholdYear.objects.all().delete()
-    Member.objects.all().delete()
-    Household.objects.all().delete()
-
-
-class _Undo(Exception):
-    pass
-
-
 @given(rows=full_households(), fmt=st.sampled_from(["xlsx", "csv"]))
 @settings(
     max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 def test_generated_households_export_and_import_to_equal_records(regions, tmp_path, rows, fmt):
-    try:
-        with transaction.atomic():
-            loaded = run(write_csv(tmp_path / "gen.csv", rows))
-            assert loaded.status == "loaded", [str(i) for i in loaded.issues.items]
-            stored = _records()
-            ids = list(Household.objects.order_by("code").values_list("id", flat=True))
-            out = tmp_path / f"out.{fmt}"
-            export_households(out, household_ids=ids, fmt=fmt, year=2019)
-            # The export says what was generated, column by column.
-            if fmt == "xlsx":
-                table = [list(r) for r in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
-            else:
-                with open(out, encoding="utf-8-sig", newline="") as fh:
-                    table = list(csv.reader(fh))
-            header, body = table[0], table[1:]
-            exported = {r[header.index("证件号码")]: dict(zip(header, r, strict=True)) for r in body}
-            assert len(exported) == len(rows)
-            for row in rows:
-                got = exported[row["证件号码"]]
-                # What an empty cell means: the default ID type, the sex of the ID, and 否 for a
-                # member's yes/no (stored as false; a household's stays unknown).
-                defaults = {
-                    "证件类型": "居民身份证",
-                    "性别": "男" if idno.sex_code(row["证件号码"]) == "1" else "女",
-                    **dict.fromkeys(MEMBER_YES_NO, "否"),
-                }
-                for column, text in row.items():
-                    assert column in header, column
-                    want = _expected_cell(column, text or defaults.get(column, ""))
-                    assert _expected_cell(column, got[column]) == want, (column, text, got[column])
-            # Importing the export into an empty registry gives the same records.
-            _delete_all()
-            again = run(out)
-            assert again.status == "loaded", [str(i) for i in again.issues.items]
-            assert _records() == stored
-            raise _Undo
-    except _Undo:
-        pass
+    with undone():
+        loaded = run(write_csv(tmp_path / "gen.csv", rows))
+        assert loaded.status == "loaded", [str(i) for i in loaded.issues.items]
+        stored = _records()
+        ids = list(Household.objects.order_by("code").values_list("id", flat=True))
+        out = tmp_path / f"out.{fmt}"
+        export_households(out, household_ids=ids, fmt=fmt, year=2019)
+        # The export says what was generated, column by column.
+        if fmt == "xlsx":
+            table = [list(r) for r in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
+        else:
+            with open(out, encoding="utf-8-sig", newline="") as fh:
+                table = list(csv.reader(fh))
+        header, body = table[0], table[1:]
+        exported = {r[header.index("证件号码")]: dict(zip(header, r, strict=True)) for r in body}
+        assert len(exported) == len(rows)
+        for row in rows:
+            got = exported[row["证件号码"]]
+            # What an empty cell means: the default ID type, the sex of the ID, and 否 for a
+            # member's yes/no (stored as false; a household's stays unknown).
+            defaults = {
+                "证件类型": "居民身份证",
+                "性别": "男" if idno.sex_code(row["证件号码"]) == "1" else "女",
+                **dict.fromkeys(MEMBER_YES_NO, "否"),
+            }
+            for column, text in row.items():
+                assert column in header, column
+                want = _expected_cell(column, text or defaults.get(column, ""))
+                assert _expected_cell(column, got[column]) == want, (column, text, got[column])
+        # Importing the export into an empty registry gives the same records.
+        delete_registry()
+        again = run(out)
+        assert again.status == "loaded", [str(i) for i in again.issues.items]
+        assert _records() == stored
 
 
 # ------------------------------------------------------------------ the English UI

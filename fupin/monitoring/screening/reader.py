@@ -4,8 +4,8 @@ Rules of every exchange file apply: .xlsx or .csv (UTF-8 with or without BOM, or
 the header is the first of the first 10 rows that names the ID column, names are matched after
 folding full-width forms and through aliases, money may carry 元 and separators, ID numbers
 are normalised (full-width digits, spaces, a lower-case x; 15-digit numbers converted with a
-warning). A file with an unreadable ID or amount is rejected with every bad row named (capped),
-so that nothing half-read raises alerts. Reading the file, finding the header and the ID
+warning). A file with an unreadable ID or amount, or a row with no ID at all, is rejected with
+every bad row named (capped), so that nothing half-read raises alerts. Reading the file, finding the header and the ID
 column and checking ID numbers are shared with identification's list reader
 (fupin.utils.deptlist); the screening's columns, amounts and messages are here.
 """
@@ -19,7 +19,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from fupin.monitoring.choices import ListKind
-from fupin.utils import deptlist
+from fupin.utils import deptlist, idno
 from fupin.utils.deptlist import LINE
 from fupin.utils.text import fold
 
@@ -110,7 +110,10 @@ def read_list(path: Path, *, kind: str, filename: str | None = None) -> ReadList
         raise ListError(
             [_("{f}：{kind}名单缺少“{cols}”列").format(f=filename, kind=ListKind(kind).label, cols="、".join(missing))]
         )
-    frame = sheet.frame.select(pl.col(LINE), *[pl.col(f"c{j}").alias(name) for name, j in mapping.items()])
+    # Empty rows and trailing summary rows (合计, 总计) are skipped; a row with other cells but
+    # no ID number is reported below, as identification's comparison reports it.
+    rows = deptlist.data_rows(sheet.frame, f"c{mapping['id_number']}")
+    frame = rows.select(pl.col(LINE), *[pl.col(f"c{j}").alias(name) for name, j in mapping.items()])
     checks = []
     money = [name for name in MONEY if name in frame.columns]
     for name in money:
@@ -118,13 +121,22 @@ def read_list(path: Path, *, kind: str, filename: str | None = None) -> ReadList
         value = text.cast(pl.Float64, strict=False)
         cents = pl.when(text == "").then(0).otherwise((value * 100).round(0)).cast(pl.Int64, strict=False)
         checks += [cents.alias(name), ((value.is_null() & (text != "")) | (cents < 0)).alias(f"_bad_{name}")]
-    # Empty rows and trailing summary rows (合计, 总计) are skipped.
     frame = deptlist.checked_ids(frame, "id_number")
-    frame = frame.filter((pl.col("id_number") != "") & ~pl.col("id_number").is_in(deptlist.SUMMARY_WORDS))
+    frame = frame.filter(~pl.col("id_number").is_in(deptlist.SUMMARY_WORDS))
     frame = frame.with_columns(checks)
     errors: list[str] = []
     warnings: list[str] = []
-    if (bad := frame.filter(~pl.col("_ok"))).height:
+    if (empty := frame.filter(pl.col("id_number") == "")).height:
+        errors.append(_("{f}：{n} 行没有证件号码").format(f=filename, n=empty.height))
+        # In the words identification's comparison and the forms use for an empty number.
+        empty_id = idno.problem("")
+        assert empty_id is not None  # an empty number is always a problem
+        reason = _(empty_id.template)
+        errors += [
+            _("第 {line} 行 {reason}").format(line=line, reason=reason)
+            for (line,) in empty.select(LINE).head(MAX_REPORTED).iter_rows()
+        ]
+    if (bad := frame.filter(~pl.col("_ok") & (pl.col("id_number") != ""))).height:
         errors.append(_("{f}：{n} 行证件号码无效（位数、校验位或出生日期错误）").format(f=filename, n=bad.height))
         errors += [
             _("第 {line} 行 证件号码“{v}”无效").format(line=r["line"], v=r["id_number"])
