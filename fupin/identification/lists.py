@@ -123,7 +123,7 @@ def _validate(frame: pl.DataFrame, headers: list[str], file_name: str) -> ListDa
         {
             "line": r["line"],
             "value": r["value"],
-            "message": _(p.message) if (p := idno.problem(r["id_number"])) else _("证件号码无效"),
+            "message": _(p.template).format(**p.params) if (p := idno.problem(r["id_number"])) else _("证件号码无效"),
         }
         for r in deptlist.invalid_rows(frame, PROBLEM_CAP)
     ]
