@@ -18,7 +18,15 @@ from fupin.assistance.models import Cadre, Pairing
 from fupin.assistance.selectors.coverage import cadre_workload, pairing_coverage, unpaired_households
 from fupin.assistance.selectors.organisation import pairing_history
 from fupin.assistance.services import pairing_assign, pairing_end
-from fupin.assistance.views.common import form_context, needs, page_of, run_service, scoped_get, scoped_household
+from fupin.assistance.views.common import (
+    can_anywhere,
+    form_context,
+    needs,
+    page_of,
+    run_service,
+    scoped_get,
+    scoped_household,
+)
 from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
 
@@ -68,6 +76,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "on": on,
             "page": unpaired,
             "query": query,
+            # The assign button only for those who may assign (others would get a 404).
+            "can_assign": can_anywhere(request.user, "assistance.add_pairing"),
         },
     )
 

@@ -15,7 +15,7 @@ from fupin.assistance.models import Cadre, Visit, VisitPhoto
 from fupin.assistance.policy import visit_policy
 from fupin.assistance.selectors import visits as sel
 from fupin.assistance.services import visit_record
-from fupin.assistance.views.common import form_context, needs, page_of, run_service, scoped_get
+from fupin.assistance.views.common import can_anywhere, form_context, needs, page_of, run_service, scoped_get
 from fupin.registry.choices import Relation
 from fupin.registry.models import Household, Member
 
@@ -69,7 +69,15 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 @needs("assistance.view_visit")
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "assistance/visit_list.html", {"page": page_of(request, sel.visit_list(user=request.user))})
+    # Only those who may record a visit see the button (others would get a 404).
+    return render(
+        request,
+        "assistance/visit_list.html",
+        {
+            "page": page_of(request, sel.visit_list(user=request.user)),
+            "can_visit": can_anywhere(request.user, "assistance.add_visit"),
+        },
+    )
 
 
 @needs("assistance.view_visit")
@@ -87,6 +95,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visit": visit,
             "photos": list(visit.photos.all()),
             "checklist": [(label, getattr(visit, name)) for name, label in VISIT_CHECKLIST],
+            "can_visit": can_anywhere(request.user, "assistance.add_visit"),
         },
     )
 

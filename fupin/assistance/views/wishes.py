@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -115,9 +116,7 @@ def wish_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, _("已确认心愿送达"))
             return redirect("assistance:wish_detail", pk=wish.pk)
-    for errors in form.errors.values():
-        for e in errors:
-            messages.error(request, str(e))
+    _flash_errors(request, form)
     return redirect("assistance:wish_detail", pk=wish.pk)
 
 
@@ -133,9 +132,7 @@ def wish_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, _("已撤销心愿"))
             return redirect("assistance:wish_detail", pk=wish.pk)
-    for errors in form.errors.values():
-        for e in errors:
-            messages.error(request, str(e))
+    _flash_errors(request, form)
     return redirect("assistance:wish_detail", pk=wish.pk)
 
 
@@ -178,3 +175,15 @@ def public_wishes(request: HttpRequest) -> HttpResponse:
             "donor": sel.donor_of(request.user),
         },
     )
+
+
+def _flash_errors(request: HttpRequest, form: BaseForm) -> None:
+    """The form is not shown again (the page redirects), so each error names its field:
+    a bare "This field is required." says nothing about which one."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for e in errors:
+            if field is not None and field.label:
+                messages.error(request, _("{label}：{text}").format(label=field.label, text=e))
+            else:
+                messages.error(request, str(e))

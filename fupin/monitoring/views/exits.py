@@ -82,6 +82,8 @@ def household_exit(request: HttpRequest, pk: int) -> HttpResponse:
             "open_case": open_case,
             "form": form if can_propose and open_case is None and h.registered and h.status != "exited" else None,
             "can_assess": can_assess,
+            # Registering an alert is another role's job (a leader would get a 404).
+            "can_alert": user_can(request.user, "monitoring.add_alert", region),
             "error": error,
             "this_year": timezone.localdate().year,
             "monitoring": selectors.household_monitoring(user=request.user, household=h),

@@ -18,6 +18,7 @@ from fupin.accounts.scoping import scope_paths
 from fupin.core.api.errors import raised_in_module
 from fupin.registry import selectors, services
 from fupin.registry.forms import (
+    DEFAULT_PAGE_SIZE,
     INCOME_FIELDS,
     YEAR_FORM_FIELDS,
     HouseholdCloseForm,
@@ -37,7 +38,12 @@ EXPORT = "registry.export_household"
 @login_required
 @require_GET
 def household_list(request: HttpRequest) -> HttpResponse:
-    form = HouseholdFilterForm(request.GET or None, user=request.user)
+    data = request.GET.copy() if request.GET else None
+    if data is not None and not data.get("page_size"):
+        # Without a value the select shows its first choice (10) while the list shows 25, and
+        # the next search would quietly switch to 10 a page.
+        data["page_size"] = str(DEFAULT_PAGE_SIZE)
+    form = HouseholdFilterForm(data, user=request.user, initial={"page_size": DEFAULT_PAGE_SIZE})
     filters = form.selector_filters()
     households = selectors.household_list(user=request.user, filters=filters)
     page = Paginator(households, form.get_page_size()).get_page(request.GET.get("page"))
