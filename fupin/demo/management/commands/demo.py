@@ -70,7 +70,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {phase}: {shown}")
         self._print_accounts()
         self.stdout.write(
-            f"共 {Household.objects.count()} 户、{Member.objects.active().count()} 人。"
+            # After the phases (which add a few people, e.g. applicants), hence "now".
+            f"库中现有 {Household.objects.count()} 户、在册 {Member.objects.active().count()} 人。"
             "启动服务：make serve 或 fupin serve，然后打开 http://127.0.0.1:8000/"
         )
 
