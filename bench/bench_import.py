@@ -3,7 +3,7 @@ xlsx, imported into empty SQLite and PostgreSQL databases, re-imported unchanged
 of households changed, beside the bare load of the same rows (executemany / COPY into one
 plain table). Each run is its own process, so its peak memory (ru_maxrss) is its own.
 
-    python -m bench.bench_import [--persons 1000000] [--xlsx-persons 200000] [--no-pg]
+    python -m bench.bench_import [--persons 1000000] [--xlsx-persons 200000] [--no-pg | --no-sqlite]
 
 Writes the figures into docs/benchmarks.md under "## Import (issue 3)".
 """
@@ -161,33 +161,54 @@ def table(results: list[dict]) -> list[str]:
 
 WHERE_THE_TIME_GOES = (
     "CPU s (client) is the measured process's own CPU time (user + system): on SQLite it includes the "
-    "database's work, on PostgreSQL the server's work is not in it. The machine was shared with other "
-    "benchmarks during this run (SQLite's bare load took 59 s here against 17 s in a quieter run), so "
-    "compare the ratios and CPU seconds of one run rather than seconds across runs. On SQLite the CPU ratio "
-    "agrees with the wall-clock one: 49.0 s against 15.9 s for the bare load, 3.1×.\n\n"
-    "What changed since the previous figures (4.6× and 20× the bare load, re-imports 2.1–2.3 GB): a household "
-    "created by an import is logged once, its members and year nested in its snapshot, empty values left out "
-    "(docs/decisions/0003: 0.3 M change rows instead of 1.6 M, 63% of the JSON bytes); money columns "
-    "are parsed column-wise (Python only for unusual spellings); the reader no longer copies the sheet to drop "
-    "empty or summary rows when there are none, and lets the sheet's unused columns go before parsing; the "
-    "matching adds looked-up ids as columns instead of copying a million person rows through joins and "
-    "partitions; on PostgreSQL the re-import reads the registry by COPYing the keys into a temporary table and "
-    "the joined rows out as CSV (unchanged re-import 102 s → 43 s, now 1.0× and 3.7× the bare load).\n\n"
-    "What remains. PostgreSQL's first import stays far above 4× the bare load: the bare load is one COPY into "
-    "a single unindexed text table, almost all server time, while the import (25 s of client CPU, the rest "
-    "the server's) COPYs a million members into a table with seven indexes, four check constraints and a "
-    "deferred foreign key checked row by row at commit, 300,000 households, years and change rows and "
-    "their status events the same way, and parses about 0.6 GB of change-log JSON into jsonb. Closing "
-    "that gap needs either fewer indexes on the registry's tables or loading without per-row foreign-key "
-    "checks (disabling triggers needs a superuser): decisions for the registry, not the importer. The xlsx "
-    "target is out of reach with any calamine-based reader: parsing the sheet's XML alone (before any cell "
-    "reaches Python) costs about 0.57 s of CPU per 20,000 persons on this machine, i.e. at most ~35,000 "
-    "persons/s for reading only, and the whole xlsx import costs 19 s of CPU for 200,000 persons (~10,000 "
-    "persons/s of CPU). Reading to Arrow (fastexcel) shares the same parser and loses the cell type that "
-    "tells an ID number stored as a float, which must be rejected. Peak memory is under 2 GB in every case "
-    "but close to it on SQLite's re-imports (1.97 GB): the file's frames (validated person rows) and the "
-    "registry's (a million members read back for matching) are held together while they are compared; "
-    "comparing in slices of households would bound that."
+    "database's work, on PostgreSQL the server's work is not in it. The machine is shared with other "
+    "benchmarks, so compare the ratios and CPU seconds of one run rather than seconds across runs. The "
+    "PostgreSQL bare load is a few seconds of server I/O and moves most with the machine's load (4.0 s in "
+    "this run, 4.7–7.4 s in other runs of the same day, 11.9 s in the previous figures of this section, "
+    "whose first import took 178.2 s, 15.0×, at load 7.3), so its ratio moves by a third between runs of "
+    "the same code.\n\n"
+    "What changed on PostgreSQL (docs/decisions/0008, 2026-11-29). An import that creates at least 20,000 "
+    "persons (setting `FUPIN_IMPORT_BULK_MIN_PERSONS`) runs in bulk mode: inside its transaction it locks "
+    "the registry tables it fills with at least as many rows as they hold (households, members, yearly "
+    "facts, status events), drops their non-unique secondary indexes and the foreign keys between them, "
+    "COPYs, then re-creates them from their `pg_get_indexdef` / `pg_get_constraintdef` definitions "
+    "(index builds, one anti-join per foreign key), instead of maintaining the indexes row by row and "
+    "checking 1.6 million deferred foreign keys one by one at commit. Primary keys, unique indexes, check "
+    "constraints and the foreign keys to other tables stay; a kill rolls rows and DDL back together "
+    "(tests/exchange/test_bulk_pg.py). While the lock is held, ids are drawn as one sequence range; COPY "
+    "data is sent by a worker thread while the next chunk is formatted. Same machine, same day, 1M "
+    "persons, first import, the code before: 61.0, 71.3 and 92.9 s (bare load 4.7, 6.1, 7.4 s: "
+    "11.7–13.1×); with bulk mode: 48.9 s in this run (12.1×) and 55.9–60.4 s in four runs that also "
+    "rebuilt the change log's indexes (9.1–13.6×). In-process, one run each at load ~3.5: commit 14.2 s → 0.7 s "
+    "(the deferred checks), index builds and key validation +7.0 s, the COPYs about equal. The change "
+    "log is left out of bulk mode: COPYing its 300,000 rows (0.6 GB of JSON) took 11.5–14.7 s with its "
+    "primary key only and 13.2–14.9 s with all eight indexes, while re-creating its seven took ~2.4 s, "
+    "and locking it would stop every logged write of the application. For members the secondary "
+    "indexes matter more (1M rows: 3.0 s with the primary key only, 4.6–6.9 s with the unique ID-number "
+    "index too, 9.0–10.0 s with all seven; building the four secondary ones afterwards 1.6 s).\n\n"
+    "What remains. PostgreSQL's first import is still about 12× the bare load, and 4× (about 16 s here) is "
+    "less than the importer's own CPU time (23.5 s). In a profiled run (91 s under the profiler) reading "
+    "and validating the file took 28 s, building the change log's JSON 9 s (nested snapshots, empty "
+    "values dropped by a regex), formatting the COPY chunks 7 s. The server's largest item is the change "
+    "log: about 12–15 s "
+    "to parse 0.6 GB of JSON into jsonb, compress it into TOAST and write it to the WAL, plus its deferred "
+    "content-type checks at commit; then the members' unique ID-number index (2–4 s) and the index builds "
+    "and key validations of bulk mode (~4 s). "
+    "Next steps would be building the change-log JSON while the members are COPYed (two threads, one "
+    "connection), and measuring lz4 instead of pglz for `core_objectchange.after` (a migration). "
+    "Durability is untouched (synchronous commit, WAL, triggers).\n\n"
+    "Earlier (figures of the previous run: 4.6× and 20× the bare load): a household created by an import "
+    "is logged once, its members and year nested in its snapshot, empty values left out "
+    "(docs/decisions/0003); money columns are parsed column-wise; the matching adds looked-up ids as "
+    "columns; on PostgreSQL the re-import reads the registry by COPYing the keys into a temporary table and "
+    "the joined rows out as CSV. The xlsx target is out of reach with any calamine-based reader: parsing "
+    "the sheet's XML alone costs about 0.57 s of CPU per 20,000 persons, i.e. at most ~35,000 persons/s "
+    "for reading only; reading to Arrow (fastexcel) shares the same parser and loses the cell type that "
+    "tells an ID number stored as a float, which must be rejected. Peak memory is close to 2 GB on the "
+    "re-imports (1.79–2.08 GB across this day's PostgreSQL runs; bulk mode does not apply to them, the "
+    "reader was being reworked meanwhile): the file's frames and the registry's (a million members read "
+    "back for matching) are "
+    "held together while they are compared; comparing in slices of households would bound that."
 )
 
 
@@ -221,7 +242,39 @@ def verdicts(results: list[dict], load: float) -> list[str]:
     return out
 
 
-def write_doc(lines: list[str], args: argparse.Namespace) -> Path:
+def recorded_rows(db: str) -> tuple[list[dict], str]:
+    """The rows of `db` in the section's table as last written, and the date of that run (a
+    run that skips a database keeps its recorded figures)."""
+    doc = ROOT / "docs" / "benchmarks.md"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    start = text.find(SECTION)
+    if start == -1:
+        return [], ""
+    end = text.find("\n## ", start + len(SECTION))
+    section = text[start : end if end != -1 else len(text)]
+    date = section.split("Run ", 1)[1][:10] if "Run " in section else ""
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) != 8 or cells[0] != db:
+            continue
+        ratio = None if cells[5] == "—" else float(cells[5])
+        rows.append(
+            {
+                "db": db,
+                "case": cells[1],
+                "persons": int(cells[2].replace(",", "")),
+                "seconds": float(cells[3]),
+                "per_s": float(cells[4].replace(",", "")),
+                "ratio": ratio,
+                "cpu": None if cells[6] == "—" else float(cells[6]),
+                "maxrss_mb": float(cells[7].replace(",", "")),
+            }
+        )
+    return rows, date
+
+
+def write_doc(lines: list[str], args: argparse.Namespace, note: str = "") -> Path:
     doc = ROOT / "docs" / "benchmarks.md"
     doc.parent.mkdir(exist_ok=True)
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
@@ -230,7 +283,7 @@ def write_doc(lines: list[str], args: argparse.Namespace) -> Path:
         "",
         f"Run {dt.date.today().isoformat()} with `python -m bench.bench_import --persons {args.persons} "
         f"--xlsx-persons {args.xlsx_persons}` on {platform.machine()} ({os.cpu_count()} cores), "
-        f"Python {platform.python_version()}.",
+        f"Python {platform.python_version()}.{note}",
         "Each run is a separate process (seconds = the import service's own time, without interpreter start; "
         "peak memory = that process's ru_maxrss). The bare load is the same CSV rows loaded into one plain "
         "table with the same columns: PostgreSQL `COPY` of the file, SQLite `executemany` of the rows "
@@ -265,6 +318,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--persons", type=int, default=_scaled(100_000))
     parser.add_argument("--xlsx-persons", type=int, default=_scaled(20_000))
     parser.add_argument("--no-pg", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip SQLite (the doc keeps its SQLite rows)")
     parser.add_argument("--pg-db", default=PG_DB, help="PostgreSQL database to (re)create on 127.0.0.1:5432")
     parser.add_argument("--workdir", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
@@ -282,17 +336,23 @@ def main(argv: list[str] | None = None) -> list[dict]:
     else:
         files = generate(workdir, args.persons, args.xlsx_persons)
         persons = rows_of(files["csv"])
-        results = measure("sqlite", files, workdir, persons, args.xlsx_persons)
+        results = [] if args.no_sqlite else measure("sqlite", files, workdir, persons, args.xlsx_persons)
         if not args.no_pg:
             results += measure("postgresql", files, workdir, persons, args.xlsx_persons, args.pg_db)
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
         saved = {"results": results, "load": load, "persons": args.persons, "xlsx_persons": args.xlsx_persons}
         (workdir / f"import-results-{args.persons}.json").write_text(json.dumps(saved, indent=1), encoding="utf-8")
+    note = ""
+    if not any(r["db"] == "sqlite" for r in results):
+        kept, date = recorded_rows("sqlite")
+        if kept:
+            results = kept + results
+            note = f" SQLite rows: from the run of {date} (this run measured PostgreSQL only, `--no-sqlite`)."
     lines = table(results)
     print("\n".join(lines))
     # Only a full-size run (the targets are stated for 1M persons) replaces the recorded figures.
     if not args.no_doc and args.persons >= 1_000_000:
-        print(f"written to {write_doc([*lines, '', *verdicts(results, load)], args)}")
+        print(f"written to {write_doc([*lines, '', *verdicts(results, load)], args, note)}")
     base = {r["db"]: r["seconds"] for r in results if r["case"].startswith("baseline")}
     return [
         {

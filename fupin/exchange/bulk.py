@@ -10,11 +10,13 @@ rows and children can name the rows they describe without reading them back.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
 from django.db import connection
+from psycopg.copy import QueuedLibpqWriter
 
 CHUNK = 20_000
 TIMINGS: dict[str, float] = {}  # seconds spent inserting per table (for the benchmark)
@@ -42,8 +44,20 @@ def allocate_ids(table: str, n: int) -> pl.Series:
         return pl.Series("id", [], dtype=pl.Int64)
     with connection.cursor() as cur:
         if vendor() == "postgresql":
-            cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            seq = cur.fetchone()[0]
+            cur.execute(
+                "SELECT s.seqrelid::regclass::text, s.seqcache FROM pg_sequence s "
+                "WHERE s.seqrelid = pg_get_serial_sequence(%s, 'id')::regclass",
+                [table],
+            )
+            seq, cache = cur.fetchone()
+            if table in _LOCKED and cache == 1:
+                # Bulk mode holds ACCESS EXCLUSIVE on the table: nobody else inserts, so one
+                # contiguous range is safe (the sequence's only users are the table's inserts,
+                # and with no per-session cache nobody holds numbers drawn earlier).
+                cur.execute("SELECT nextval(%s)", [seq])
+                start = int(cur.fetchone()[0])
+                cur.execute("SELECT setval(%s, %s)", [seq, start + n - 1])
+                return pl.int_range(start, start + n, dtype=pl.Int64, eager=True).alias("id")
             cur.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [seq, n])
             return pl.Series("id", [r[0] for r in cur.fetchall()], dtype=pl.Int64)
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")  # noqa: S608 — a model's table name
@@ -109,7 +123,10 @@ def insert(
     with connection.cursor() as cur:
         if vendor() == "postgresql":
             raw = cur.cursor  # psycopg 3 cursor under Django's wrapper
-            with raw.copy(f"COPY {quote(table)} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
+            # A worker thread sends while this one formats the next chunk (polars releases the
+            # GIL), so the server's work overlaps the client's instead of alternating with it.
+            sql = f"COPY {quote(table)} ({cols}) FROM STDIN WITH (FORMAT csv)"
+            with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
                 for start in range(0, frame.height, CHUNK):
                     part = db_frame(frame.slice(start, CHUNK), money=money, uuids=uuids)
                     copy.write(part.write_csv(include_header=False, null_value="", quote_style="necessary"))
@@ -238,3 +255,132 @@ def frame_of(rows: list[tuple], schema: dict[str, Any]) -> pl.DataFrame:
         else:
             exprs.append(col.cast(t, strict=False).alias(name))
     return frame.select(exprs)
+
+
+# -- bulk mode (PostgreSQL) ---------------------------------------------------------------
+#
+# A first import of a district creates a million members: maintaining their secondary indexes
+# row by row and checking 1.6 million deferred foreign keys one by one at commit (14 s of a
+# 72 s import) costs more than building the indexes once and validating each key with one
+# anti-join. Above the threshold the load drops the non-unique secondary indexes and the
+# foreign keys between the registry tables it fills, COPYs, and re-creates them from their own
+# catalogue definitions, all inside the import's transaction: a crash rolls the DDL back with
+# the rows. Primary keys and unique indexes stay (they carry integrity while rows go in).
+# The DDL takes ACCESS EXCLUSIVE locks until commit, so readers of those tables wait for the
+# import: that is why small routine imports keep the normal path (docs/decisions/0008).
+
+BULK_MIN_PERSONS = 20_000  # default of settings.FUPIN_IMPORT_BULK_MIN_PERSONS
+BULK_MAINTENANCE_WORK_MEM = "256MB"  # index builds and FK validation of the import transaction
+LAST_BULK_TABLES: list[str] = []  # tables the last bulk load rebuilt (for tests and the benchmark)
+_LOCKED: set[str] = set()  # tables a bulk load in progress holds ACCESS EXCLUSIVE on
+
+_INDEXES_SQL = """
+SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+FROM pg_index i
+WHERE i.indrelid IN (SELECT unnest(%s::text[])::regclass)
+  AND NOT i.indisprimary AND NOT i.indisunique AND i.indisvalid
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype = 'x')
+ORDER BY 1
+"""
+_FOREIGN_KEYS_SQL = """
+SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
+FROM pg_constraint
+WHERE contype = 'f'
+  AND conrelid IN (SELECT unnest(%s::text[])::regclass)
+  AND confrelid IN (SELECT unnest(%s::text[])::regclass)
+ORDER BY 1, 2
+"""
+# Deferred checks queued on a table forbid DDL on it ("pending trigger events"): the foreign
+# keys of the rebuilt tables, either side, are checked at each statement's end while bulk mode
+# lasts (the same checks, earlier) and deferred again afterwards.
+_DEFERRABLE_SQL = """
+SELECT DISTINCT quote_ident(n.nspname) || '.' || quote_ident(k.conname)
+FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace
+WHERE k.contype = 'f' AND k.condeferrable
+  AND (k.conrelid IN (SELECT unnest(%s::text[])::regclass) OR k.confrelid IN (SELECT unnest(%s::text[])::regclass))
+ORDER BY 1
+"""
+
+
+def bulk_threshold() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "FUPIN_IMPORT_BULK_MIN_PERSONS", BULK_MIN_PERSONS))
+
+
+def bulk_tables(planned: dict[str, int]) -> list[str]:
+    """The tables of `planned` (table → rows the load creates) worth rebuilding: the load
+    creates at least as many rows as the table holds, so rebuilding their indexes costs at
+    most about what maintaining them would. Counted up to that bound only."""
+    out = []
+    with connection.cursor() as cur:
+        for table, n in planned.items():
+            if n <= 0:
+                continue
+            cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {quote(table)} LIMIT %s) s", [n + 1])  # noqa: S608
+            if cur.fetchone()[0] <= n:
+                out.append(table)
+    return out
+
+
+def catalogue(tables: Sequence[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """What bulk mode takes off `tables` and puts back: (index name, CREATE INDEX …) for the
+    secondary indexes and (table, constraint name, definition) for the foreign keys between
+    them, as PostgreSQL's own pg_get_indexdef / pg_get_constraintdef render them."""
+    with connection.cursor() as cur:
+        cur.execute(_INDEXES_SQL, [list(tables)])
+        indexes = [(name, sql) for name, sql in cur.fetchall()]
+        cur.execute(_FOREIGN_KEYS_SQL, [list(tables), list(tables)])
+        fks = [(table, name, sql) for table, name, sql in cur.fetchall()]
+    return indexes, fks
+
+
+@contextmanager
+def bulk_mode(planned: dict[str, int], *, persons: int) -> Iterator[list[str]]:
+    """Load `planned` (table → rows to create) with the secondary indexes and the foreign keys
+    between its tables dropped, then re-create them from their definitions. Does nothing on
+    SQLite or below the threshold. Must run inside the import's transaction."""
+    LAST_BULK_TABLES.clear()
+    tables = bulk_tables(planned) if vendor() == "postgresql" and persons >= bulk_threshold() else []
+    if not tables:
+        yield []
+        return
+    assert connection.in_atomic_block, "bulk mode needs the import's transaction"
+    started = time.perf_counter()
+    indexes, fks = catalogue(tables)
+    with connection.cursor() as cur:
+        # Taken up front and in one order (the drops would take it table by table anyway).
+        cur.execute(f"LOCK TABLE {', '.join(quote(t) for t in tables)} IN ACCESS EXCLUSIVE MODE")
+        cur.execute(_DEFERRABLE_SQL, [tables, tables])
+        deferrable = ", ".join(r[0] for r in cur.fetchall())
+        if deferrable:
+            cur.execute(f"SET CONSTRAINTS {deferrable} IMMEDIATE")
+        for table, name, _sql in fks:
+            cur.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _sql in indexes:
+            cur.execute(f"DROP INDEX {name}")
+    LAST_BULK_TABLES.extend(tables)
+    TIMINGS["bulk: drop"] = time.perf_counter() - started
+    _LOCKED.update(tables)
+    try:
+        yield tables
+    finally:
+        _LOCKED.clear()
+    # Not reached when the load raised: the transaction's rollback restores the catalogue.
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("SELECT current_setting('maintenance_work_mem'), current_setting('work_mem')")
+        before = cur.fetchone()
+        cur.execute("SELECT set_config('maintenance_work_mem', %s, true)", [BULK_MAINTENANCE_WORK_MEM])
+        cur.execute("SELECT set_config('work_mem', %s, true)", [BULK_MAINTENANCE_WORK_MEM])
+        for _name, sql in indexes:
+            cur.execute(sql)
+        TIMINGS["bulk: indexes"] = time.perf_counter() - started
+        started = time.perf_counter()
+        # Validated set-based: one anti-join per key instead of a trigger call per row.
+        for table, name, sql in fks:
+            cur.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {sql}")
+        if deferrable:
+            cur.execute(f"SET CONSTRAINTS {deferrable} DEFERRED")
+        cur.execute("SELECT set_config('maintenance_work_mem', %s, true), set_config('work_mem', %s, true)", before)
+    TIMINGS["bulk: foreign keys"] = time.perf_counter() - started

@@ -9,7 +9,6 @@ the one transaction around all of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -18,169 +17,26 @@ from django.utils.translation import gettext as _
 from fupin.core.choices import ChangeAction
 from fupin.core.fields import encrypt
 from fupin.exchange import bulk
-from fupin.exchange.changes import ChangeLog, plain
+from fupin.exchange.changes import ChangeLog
 from fupin.exchange.context import ImportContext
 from fupin.exchange.crypto import encrypt_later
-from fupin.exchange.layouts.roster_match import YEAR_MONEY, Matched
+from fupin.exchange.layouts.roster_match import Matched
+from fupin.exchange.layouts.roster_plan import (
+    HH_MAP,
+    MEMBER_MAP,
+    MONEY,
+    YEAR_INPUT,
+    YEAR_TEXT,
+    YEAR_ZERO,
+    RosterPlan,
+    diff_rows,
+    file_values,
+    log_rows,
+    lookup,
+)
 from fupin.exchange.layouts.roster_read import RosterData, net_cents, per_capita_cents
 from fupin.registry.choices import MemberChangeReason, PovertyStatus, StatusEventKind
 from fupin.registry.models import Household, HouseholdStatusEvent, HouseholdYear, Member
-
-# model field → (file key or None when always given, default for an empty cell)
-HH_MAP: dict[str, tuple[str | None, Any]] = {
-    "code": (None, ""),
-    "region_id": (None, None),
-    "hamlet": ("hamlet", ""),
-    "registered": ("household_type", True),  # see _registered
-    "attribute": ("attribute", ""),
-    "main_cause": ("main_cause", ""),
-    "other_causes": ("other_causes", ""),
-    "standard": ("standard", ""),
-    "identified_year": ("identified_year", None),
-    "status": ("status", ""),
-    "exit_year": ("exit_year", None),
-    "return_year": ("return_year", None),
-    "phone": ("household_phone", ""),
-    "bank_name": ("bank_name", ""),
-    "bank_account": ("bank_account", ""),
-}
-MEMBER_MAP: dict[str, tuple[str | None, Any]] = {
-    "person_code": ("person_code", ""),
-    "name": (None, ""),
-    "id_type": ("id_type", "01"),
-    "sex": (None, ""),
-    "relation": (None, ""),
-    "ethnicity": ("ethnicity", "01"),
-    "political": ("political", "13"),
-    "education": ("education", ""),
-    "school_status": ("school_status", ""),
-    "health": (None, "01"),
-    "disability_grade": ("disability_grade", ""),
-    "disability_category": ("disability_category", ""),
-    "labour_skill": (None, ""),
-    "work_status": ("work_status", ""),
-    "work_months": ("work_months", None),
-    "welfare_post": ("welfare_post", ""),
-    "ins_medical": ("ins_medical", False),
-    "ins_serious_illness": ("ins_serious_illness", False),
-    "ins_pension": ("ins_pension", False),
-    "dibao": ("dibao", False),
-    "tekun": ("tekun", False),
-    "phone": ("phone", ""),
-}
-YEAR_INPUT = (
-    "wage_income",
-    "business_income",
-    "property_income",
-    "transfer_income",
-    "production_cost",
-    "stated_per_capita",
-    "arable_land",
-    "housing_area",
-    "dangerous_house",
-    "house_grade",
-    "water_safe",
-    "electricity_living",
-    "road_type",
-    "toilet",
-    "fuel",
-    "cooperative",
-)
-YEAR_ZERO = {"wage_income", "business_income", "property_income", "transfer_income", "production_cost"}
-YEAR_TEXT = {"house_grade", "road_type", "fuel"}
-MONEY = set(YEAR_MONEY) | {"claims_income", "compliant_out_of_pocket"}
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    ended: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "ended": self.ended}
-
-
-@dataclass
-class RosterPlan:
-    households: Counts = field(default_factory=Counts)
-    members: Counts = field(default_factory=Counts)
-    years: Counts = field(default_factory=Counts)
-    ended: list[tuple[str, str]] = field(default_factory=list)  # (户编号, name) of members ended
-    writes: list = field(default_factory=list)  # deferred write steps (callables)
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        return {
-            "households": self.households.as_dict(),
-            "members": self.members.as_dict(),
-            "years": self.years.as_dict(),
-        }
-
-
-def _registered() -> pl.Expr:
-    """户类型 → 建档立卡. Matching has filled every empty 户类型 (roster_type): a household in
-    the registry keeps its own, a new one is registered (a roster of registered households)."""
-    return (pl.col("household_type").fill_null("registered") != "ordinary").alias("registered")
-
-
-def _values(
-    frame: pl.DataFrame, mapping: dict[str, tuple[str | None, Any]], present: set[str], *, only_present: bool
-) -> pl.DataFrame:
-    """The file's values under model field names (absent columns → defaults or left out)."""
-    exprs = []
-    for name, (key, default) in mapping.items():
-        if name == "registered":
-            exprs.append(_registered())
-            continue
-        source = name if key is None else key
-        if key is not None and key not in present:
-            if only_present:
-                continue
-            exprs.append(pl.lit(default).alias(name))
-            continue
-        col = pl.col(source)
-        exprs.append((col.fill_null(default) if default is not None else col).alias(name))
-    return frame.select(exprs)
-
-
-def _diff(new: pl.DataFrame, old: pl.DataFrame, fields: list[str], key: str = "id") -> tuple[pl.DataFrame, list[str]]:
-    """Rows of `new` (joined to `old` on key) where any field differs; plus the field list.
-
-    The join is filtered as it streams, so a re-import of a million unchanged persons never
-    holds the joined million rows; only changed rows get their per-field flags."""
-    if not fields:
-        return new.clear(), fields
-    differs = pl.any_horizontal([pl.col(f).ne_missing(pl.col(f"{f}__old")) for f in fields])
-    joined = (
-        new.lazy()
-        .join(old.lazy().select([key, *fields]), on=key, suffix="__old")
-        .filter(differs)
-        .collect(engine="streaming")
-    )
-    changed = [(pl.col(f).ne_missing(pl.col(f"{f}__old"))).alias(f"__ch_{f}") for f in fields]
-    return joined.with_columns(changed), fields
-
-
-def _lookup(frame: pl.DataFrame, table: pl.DataFrame, on: list[str], value: str) -> pl.Series:
-    """`table[value]` for each row of `frame` by the unique key `on` (null where absent)."""
-    found = frame.select(on).join(table.select([*on, value]), on=on, how="left", maintain_order="left")
-    if found.height != frame.height:  # the key is unique in the registry and in a valid file
-        raise ValueError(f"duplicate key {on} in lookup")
-    return found[value]
-
-
-def _log_rows(rows: pl.DataFrame, fields: list[str], repr_col: str, related_col: str) -> list:
-    out = []
-    for rec in rows.iter_rows(named=True):
-        before, after = {}, {}
-        for f in fields:
-            if rec[f"__ch_{f}"]:
-                name = f.removesuffix("_id") if f in ("region_id",) else f
-                before[name] = plain(rec[f"{f}__old"], f, MONEY)
-                after[name] = plain(rec[f], f, MONEY)
-        out.append((rec["id"], rec[repr_col], rec[related_col], before, after))
-    return out
 
 
 class RosterLoader:
@@ -218,7 +74,7 @@ class RosterLoader:
             self.ctx.pending_codes.update(new["code"].to_list())
         self.plan.households.created = new.height
         if new.height:
-            values = _values(new, HH_MAP, present, only_present=False).with_columns(new["id"])
+            values = file_values(new, HH_MAP, present, only_present=False).with_columns(new["id"])
             values = values.with_columns(
                 pl.lit(False).alias("military_family"),
                 pl.lit(False).alias("only_child"),
@@ -235,8 +91,8 @@ class RosterLoader:
         # Matched households: changed fields only.
         if old.height:
             fields = [f for f, (key, _d) in HH_MAP.items() if key is None or key in present or f == "registered"]
-            newvals = _values(old, HH_MAP, present, only_present=True).with_columns(old["id"])
-            changed, fields = _diff(newvals, self.matched.households, fields)
+            newvals = file_values(old, HH_MAP, present, only_present=True).with_columns(old["id"])
+            changed, fields = diff_rows(newvals, self.matched.households, fields)
             self.plan.households.updated = changed.height
             self.plan.households.unchanged = old.height - changed.height
             if changed.height:
@@ -333,7 +189,7 @@ class RosterLoader:
         frame = frame.with_columns(pl.lit(self.now).dt.replace_time_zone(None).alias("updated"))
         bulk.update(Household._meta.db_table, bulk.db_frame(frame))
         self.log.add_diffs(
-            Household, _log_rows(changed, fields, "code", "id"), action=ChangeAction.UPDATE, related_model=Household
+            Household, log_rows(changed, fields, "code", "id"), action=ChangeAction.UPDATE, related_model=Household
         )
         if "status" in fields:
             self._status_events_changed(changed)
@@ -380,11 +236,11 @@ class RosterLoader:
         # copied either (an unchanged re-import matches every person).
         file_m = self.data.members
         self.data.members = self.data.members.clear()
-        file_m = file_m.with_columns(_lookup(file_m, hh_ids.rename({"id": "household_id"}), ["code"], "household_id"))
+        file_m = file_m.with_columns(lookup(file_m, hh_ids.rename({"id": "household_id"}), ["code"], "household_id"))
         if file_m["household_id"].null_count():
             file_m = file_m.filter(pl.col("household_id").is_not_null())
         keyed = file_m.with_columns(
-            _lookup(file_m, db_m.select("id", "household_id", "id_number"), ["household_id", "id_number"], "id")
+            lookup(file_m, db_m.select("id", "household_id", "id_number"), ["household_id", "id_number"], "id")
         )
         del file_m
         n_new = keyed["id"].null_count()
@@ -407,10 +263,12 @@ class RosterLoader:
             self.defer(self._end_members, gone)
         if old.height:
             fields = [f for f, (key, _d) in MEMBER_MAP.items() if key is None or key in present]
-            newvals = _values(old, MEMBER_MAP, present, only_present=True).with_columns(old["id"], old["household_id"])
+            newvals = file_values(old, MEMBER_MAP, present, only_present=True).with_columns(
+                old["id"], old["household_id"]
+            )
             n_old = old.height
             del old
-            changed, fields = _diff(newvals, db_m, fields)
+            changed, fields = diff_rows(newvals, db_m, fields)
             del newvals
             self.plan.members.updated = changed.height
             self.plan.members.unchanged = n_old - changed.height
@@ -451,13 +309,13 @@ class RosterLoader:
         bulk.update(Member._meta.db_table, bulk.db_frame(frame))
         self.log.add_diffs(
             Member,
-            _log_rows(changed, fields, "name", "household_id"),
+            log_rows(changed, fields, "name", "household_id"),
             action=ChangeAction.UPDATE,
             related_model=Household,
         )
 
     def _insert_members(self, new: pl.DataFrame, matched_hh: set[int]) -> None:
-        values = _values(new, MEMBER_MAP, self.data.present, only_present=False).with_columns(
+        values = file_values(new, MEMBER_MAP, self.data.present, only_present=False).with_columns(
             new["household_id"],
             new["id_number"],
             new["birth_date"],
@@ -526,7 +384,7 @@ class RosterLoader:
         old = keyed.filter(pl.col("year_id").is_not_null()).rename({"year_id": "id"})
         self.plan.years.created = new.height
         if old.height:
-            changed, fields = _diff(old, db.rename({"year_id": "id"}), fields)
+            changed, fields = diff_rows(old, db.rename({"year_id": "id"}), fields)
             self.plan.years.updated = changed.height
             self.plan.years.unchanged = old.height - changed.height
             if changed.height:
@@ -586,7 +444,7 @@ class RosterLoader:
         changed = changed.with_columns(pl.format("{} {}", "code", pl.lit(self.ctx.year)).alias("_repr"))
         self.log.add_diffs(
             HouseholdYear,
-            _log_rows(changed, fields, "_repr", "household_id"),
+            log_rows(changed, fields, "_repr", "household_id"),
             action=ChangeAction.UPDATE,
             related_model=Household,
         )
@@ -610,9 +468,25 @@ class RosterLoader:
                 p = self.plan
                 total = p.households.created + p.members.created + p.years.created
                 self.ctx.progress.start(total, _("写入数据库"))
-            for func, args in [*self.plan.writes, (self._log_new_households, ()), *self.late]:
-                func(*args)
+            steps = [*self.plan.writes, (self._log_new_households, ()), *self.late]
+            with bulk.bulk_mode(self._planned_rows(), persons=self.plan.members.created) as rebuilt:
+                for func, args in steps:
+                    func(*args)
+                if rebuilt and self.ctx.progress is not None:
+                    self.ctx.progress.step(_("重建索引和外键"))
         return self.plan
+
+    def _planned_rows(self) -> dict[str, int]:
+        """Rows the writes will create per registry table (bulk mode's choice). The change log
+        is not rebuilt: its indexes cost less to maintain than to rebuild (docs/decisions/0008),
+        and locking it would stop every logged write of the application."""
+        p = self.plan
+        return {
+            Household._meta.db_table: p.households.created,
+            Member._meta.db_table: p.members.created,
+            HouseholdYear._meta.db_table: p.years.created,
+            HouseholdStatusEvent._meta.db_table: p.households.created,
+        }
 
 
 def load_roster(data: RosterData, matched: Matched, ctx: ImportContext, log: ChangeLog, *, write: bool) -> RosterPlan:
