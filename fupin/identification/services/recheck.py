@@ -36,7 +36,7 @@ from fupin.identification.rules_bulk import CRITERIA, evaluate_frame
 from fupin.identification.selectors.policy import latest_policy_year, policies_for_regions
 from fupin.identification.selectors.snapshots import open_members_frame, registered_frames
 from fupin.identification.services.comparison import comparisons_match
-from fupin.identification.services.duplicates import duplicates_find
+from fupin.identification.services.duplicates import duplicates_find, sounds_preload
 from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
 from fupin.registry.choices import PovertyStatus
@@ -299,6 +299,7 @@ def recheck_run(*, recheck: Recheck, progress: Progress) -> dict[str, Any]:
     lists = list(ComparisonList.objects.filter(region__path__startswith=r.region.path).order_by("pk"))
     with transaction.atomic(), _bulk_settings():
         t0 = time.monotonic()
+        sounds_preload()
         progress.start(households, _("评估识别条件：{n} 户").format(n=households))
         progress.step(_("读取建档立卡户"))
         people = open_members_frame(region=r.region, year=r.year)
