@@ -158,9 +158,11 @@ class ExitProposeForm(forms.Form):
         label=_("评议意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, **kw: Any) -> None:
+    def __init__(self, *args: Any, year: int | None = None, **kw: Any) -> None:
+        """`year`: the default exit year, the latest the policy covers for the household (the
+        view knows it); this calendar year only when there is none."""
         super().__init__(*args, **kw)
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = year or timezone.localdate().year
         self.fields["meeting_on"].initial = timezone.localdate()
 
 

@@ -28,6 +28,7 @@ from fupin.registry.choices import (
     PovertyStatus,
 )
 from fupin.registry.models import Household, HouseholdYear, Member
+from fupin.registry.services.households import check_not_after_today
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -305,8 +306,7 @@ class MemberEndForm(forms.Form):
 
     def clean_ended_on(self) -> dt.date:
         on: dt.date = self.cleaned_data["ended_on"]
-        if on > timezone.localdate():
-            raise ValidationError(_("减少日期不能晚于今天"))
+        check_not_after_today(on, message=_("减少日期不能晚于今天"))
         return on
 
 
@@ -319,6 +319,11 @@ class HouseholdCloseForm(forms.Form):
     note = forms.CharField(
         label=_("注销决定说明"), max_length=200, help_text=_("决定的文号或会议记录，例如“区扶贫办〔2020〕3号”")
     )
+
+    def clean_closed_on(self) -> dt.date:
+        on: dt.date = self.cleaned_data["closed_on"]
+        check_not_after_today(on, message=_("注销日期不能晚于今天"))
+        return on
 
 
 YEAR_FORM_FIELDS = (

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from fupin.core.errors import ApplicationError
 from fupin.identification.models import PolicyVersion
 from fupin.regions.models import Region
+from fupin.registry.models import Household, HouseholdYear
 
 
 def _path_codes(region: Region, by_path: dict[str, str]) -> list[str]:
@@ -98,6 +99,37 @@ def latest_policy_year(*, on: dt.date | None = None) -> int:
     if year is None:
         raise ApplicationError(_("没有任何年度的扶贫标准，请先在“政策参数”中新增"))
     return year
+
+
+def assessed_years(*, region: Region, on: dt.date | None = None) -> list[int]:
+    """The years, oldest first and none after `on`'s, whose applicable version for `region` has a
+    poverty line: the years in which a household there can be assessed (identification or exit)."""
+    on = on or timezone.localdate()
+    by_year: dict[int, list[PolicyVersion]] = {}
+    for v in PolicyVersion.objects.current().filter(year__lte=on.year, effective_from__lte=on):
+        by_year.setdefault(v.year, []).append(v)
+    if not by_year:
+        return []
+    ancestors = list(
+        Region.objects.filter(
+            path__in=[region.path[:i] for i in range(Region.steplen, len(region.path) + 1, Region.steplen)]
+        )
+    )
+    codes = _path_codes(region, {r.path: r.code for r in ancestors})
+    chosen = {year: _choose(versions, codes) for year, versions in by_year.items()}
+    return sorted(year for year, v in chosen.items() if v is not None and v.poverty_line is not None)
+
+
+def assessment_default_year(*, household: Household, on: dt.date | None = None) -> int | None:
+    """The year an assessment form proposes for `household`: its latest year of facts when the
+    policy covers that year, else the latest year the policy covers for its region (a form that
+    proposed this calendar year would fail whenever the policy stops earlier, as it does after
+    2020). None when no year is covered; a year typed by hand still gets the service's error."""
+    years = assessed_years(region=household.region, on=on)
+    if not years:
+        return None
+    facts = HouseholdYear.objects.filter(household=household).order_by("-year").values_list("year", flat=True).first()
+    return facts if facts in years else years[-1]
 
 
 def policy_history(*, year: int | None = None) -> Any:

@@ -3,6 +3,7 @@ and the printable public notice."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -36,6 +38,7 @@ from fupin.identification.selectors.workflow import (
 )
 from fupin.identification.services import applications as svc
 from fupin.identification.views.common import form_context, require, run_service, scoped_get
+from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
 
 VIEW = "identification.view_application"
@@ -130,7 +133,7 @@ def _detail(
         "identification/application_detail.html",
         {
             "app": app,
-            "decisions": app.decisions.select_related("actor"),
+            "decisions": _ledger_rows(app),
             "objections": objections,
             "step_form": step_form or (entry[1]() if entry and may_act else None),
             "may_act": may_act,
@@ -144,6 +147,49 @@ def _detail(
         },
         status=status,
     )
+
+
+# The data a step records in the ledger (services/applications.py), labelled as its form asks it.
+LEDGER_LABELS = {
+    "meeting_date": gettext_lazy("评议日期"),
+    "representatives": gettext_lazy("应到代表人数"),
+    "present": gettext_lazy("实到人数"),
+    "votes_for": gettext_lazy("赞成票"),
+    "votes_against": gettext_lazy("反对票"),
+    "notice_from": gettext_lazy("公示开始"),
+    "notice_until": gettext_lazy("公示截止"),
+    "objections": gettext_lazy("异议件数"),
+    "announced_on": gettext_lazy("公告日期"),
+}
+
+
+def _ledger_value(value: Any) -> str:
+    """Dates as the page shows them elsewhere (the ledger keeps ISO text), yes/no in words,
+    numbers as they are."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, str):
+        try:
+            return date_format(dt.date.fromisoformat(value), "Y-m-d")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _ledger_rows(app: Any) -> list[Any]:
+    """The ledger with each step's label and its data as (label, formatted value) pairs."""
+    order = {key: i for i, key in enumerate(LEDGER_LABELS)}
+    decisions = list(app.decisions.select_related("actor"))
+    for d in decisions:
+        # In the form's order: PostgreSQL's jsonb does not keep the order the keys were written in.
+        data = sorted((d.data or {}).items(), key=lambda kv: order.get(kv[0], len(order)))
+        vars(d).update(
+            step_label=Step(d.step).label if d.step in Step.values else d.step,
+            facts=[(str(LEDGER_LABELS.get(k, k)), _ledger_value(v)) for k, v in data],
+        )
+    return decisions
 
 
 def _list_rows(app: Any) -> list[Any]:
@@ -263,7 +309,10 @@ def notice(request: HttpRequest, region_pk: int) -> HttpResponse:
     stage = request.GET.get("stage", Step.VILLAGE_NOTICE)
     if stage not in NOTICE_TITLES:
         raise Http404
-    apps = list(notice_applications(user=request.user, region=region, stage=stage))
+    # A notice hangs on the village board and is signed by the villagers' committee: printed
+    # from a case of a group (村民小组), it is the whole village's notice.
+    village = Region.objects.get(path=region.path[: -Region.steplen]) if region.level == RegionLevel.GROUP else region
+    apps = list(notice_applications(user=request.user, region=village, stage=stage))
     rows = [
         {
             "name": vars(a).get("head_name") or "",
@@ -282,11 +331,11 @@ def notice(request: HttpRequest, region_pk: int) -> HttpResponse:
         request,
         "identification/notice.html",
         {
-            "region": region,
+            "region": village,
             "stage": stage,
             "title": NOTICE_TITLES[stage],
             "rows": rows,
             "period": period,
-            "township": Region.objects.filter(path=region.path[: Region.steplen * 4]).first(),
+            "township": Region.objects.filter(path=village.path[: Region.steplen * RegionLevel.TOWNSHIP]).first(),
         },
     )

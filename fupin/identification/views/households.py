@@ -19,7 +19,7 @@ from fupin.identification.choices import ApplicationKind
 from fupin.identification.forms import ApplicationForm, AssessForm, NeedsForm
 from fupin.identification.models import Application, Finding
 from fupin.identification.selectors import workflow as read
-from fupin.identification.selectors.policy import latest_policy_year
+from fupin.identification.selectors.policy import assessment_default_year, latest_policy_year
 from fupin.identification.services.applications import application_propose
 from fupin.identification.services.assessments import assessment_run, needs_check_record
 from fupin.identification.views.common import form_context, run_service, scoped_get
@@ -51,7 +51,10 @@ def _page(
         vars(a).update(
             sentences=[(r.get("outcome"), rules.explain(r)) for r in a.results], summary=rules.summary(a.results)
         )
-    year = _default_year()
+    # The latest year the household can be assessed in, not this calendar year (the seeded
+    # poverty lines stop at 2020): a default that fails on the first click is no default.
+    year = assessment_default_year(household=h)
+    applications = list(Application.objects.for_user(user, "view").filter(household=h).order_by("-created"))
     return render(
         request,
         "identification/household.html",
@@ -60,7 +63,10 @@ def _page(
             "latest": assessments[0] if assessments else None,
             "assessments": assessments,
             "needs": list(read.household_needs(user=user, household=h)[:10]),
-            "applications": Application.objects.for_user(user, "view").filter(household=h).order_by("-created"),
+            "applications": applications,
+            # A household has one open case at a time (the service refuses a second): the page
+            # links to it instead of offering a proposal that would fail.
+            "open_application": next((a for a in applications if a.is_open), None),
             "findings": Finding.objects.for_user(user, "view").filter(household=h).order_by("-created")[:20],
             "assess_form": assess or AssessForm(initial={"year": year}),
             "needs_form": needs or NeedsForm(initial={"year": year}),
@@ -138,6 +144,15 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
         "main_cause": h.main_cause,
         "standard": h.standard or "1",
     }
+    open_app = Application.objects.for_user(request.user, "view").open().filter(household=h).first()
+    if open_app is not None:
+        messages.info(
+            request,
+            _("户 {code} 已有未办结的申请（#{pk}，{step}）").format(
+                code=h.code, pk=open_app.pk, step=open_app.get_step_display()
+            ),
+        )
+        return redirect("identification:application_detail", pk=open_app.pk)
     form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.service_data()

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.scoping import regions_for_user, user_can
@@ -76,6 +77,35 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What the services store as a finding's evidence (duplicates, re-check rule leads), labelled
+# for the reader; a list row's columns keep the headers its uploader wrote.
+EVIDENCE_LABELS = {
+    "name": gettext_lazy("姓名"),
+    "other_name": gettext_lazy("另一条记录的姓名"),
+    "birth_date": gettext_lazy("出生日期"),
+    "other_household_id": gettext_lazy("另一条记录所在户"),
+    "year": gettext_lazy("年度"),
+    "value": gettext_lazy("人均纯收入(元)"),
+    "line": gettext_lazy("扶贫标准(元/人·年)"),
+    "policy": gettext_lazy("政策参数版本"),
+}
+
+
+def _evidence(f: Any) -> list[tuple[str, Any]]:
+    """(label, value) pairs of the finding's evidence."""
+    if f.row_id:
+        return list((f.row.evidence or {}).items())
+    rows = []
+    order = {key: i for i, key in enumerate(EVIDENCE_LABELS)}  # jsonb does not keep the written order
+    for key, value in sorted((f.evidence or {}).items(), key=lambda kv: order.get(kv[0], len(order))):
+        if key == "other_household_id" and f.other_member is not None:
+            value = f.other_member.household.code  # the code people know, not the row id
+        elif key == "policy" and value is not None:
+            value = f"v{value}"
+        rows.append((str(EVIDENCE_LABELS.get(key, key)), value))
+    return rows
+
+
 def _decide_form(f: Any, data: Any = None) -> FindingDecideForm:
     end_choices: list[tuple[int, str]] = []
     if f.kind in PAIR_KINDS:
@@ -134,7 +164,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "f": f,
             "form": form,
             "members": members,
-            "evidence": (f.row.evidence if f.row_id else f.evidence) or {},
+            "evidence": _evidence(f),
         },
     )
 

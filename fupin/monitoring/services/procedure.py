@@ -37,6 +37,13 @@ STEP_PERMS = {
 CHECKER_STEPS = {ProcedureStep.TOWNSHIP, ProcedureStep.COUNTY}
 
 
+def appraisal_carried(*, votes_for: int, votes_against: int) -> bool:
+    """A democratic appraisal carries only with more votes for than against: a tie is not a
+    majority. It is the rule the exit proposal applies (services/exits.py); the identification
+    appraisal asks a majority of those present, but the alert's appraisal records no head count."""
+    return votes_for > votes_against
+
+
 @transaction.atomic
 def alert_step(
     *,
@@ -92,6 +99,14 @@ def alert_step(
         if votes_for is None or votes_against is None or votes_for < 0 or votes_against < 0:
             raise ValidationError({"votes_for": _("请填写民主评议的同意票和反对票")})
         data = {"votes_for": votes_for, "votes_against": votes_against}
+        if decision == Decision.PASS and not appraisal_carried(votes_for=votes_for, votes_against=votes_against):
+            raise ValidationError(
+                {
+                    "votes_for": _("同意 {a} 票未超过反对 {b} 票，民主评议未通过；请选择“不通过”并填写理由").format(
+                        a=votes_for, b=votes_against
+                    )
+                }
+            )
     if step == ProcedureStep.NOTICE and decision == Decision.PASS:
         policy = monitoring_policy_for(region=a.region, year=on.year)
         a.notice_starts, a.notice_ends = notice_period(notice_starts, notice_ends, min_days=policy.notice_min_days)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fupin.core.errors import ApplicationError
+from fupin.identification.selectors.policy import assessment_default_year
 from fupin.monitoring import rules, selectors
 from fupin.monitoring.choices import ExitCaseStatus, ExitStage
 from fupin.monitoring.forms import ExitProposeForm, ExitStepForm
@@ -39,12 +40,15 @@ def household_exit(request: HttpRequest, pk: int) -> HttpResponse:
     region = h.region
     can_assess = user_can(request.user, "monitoring.add_exitassessment", region)
     can_propose = user_can(request.user, "monitoring.add_exitcase", region)
-    form = ExitProposeForm(request.POST if request.POST.get("action") == "propose" else None)
+    # Assessing and proposing default to the latest year the policy covers for the household
+    # (or its latest facts' year), not this calendar year, for which no policy may exist.
+    default_year = assessment_default_year(household=h)
+    form = ExitProposeForm(request.POST if request.POST.get("action") == "propose" else None, year=default_year)
     error = ""
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "assess" and can_assess:
-            year = _year(request.POST.get("year"))
+            year = _year(request.POST.get("year"), default=default_year)
             try:
                 exit_assess(ctx=form_context(request), household=h, year=year)
                 return redirect("monitoring:household_exit", pk=h.pk)
@@ -85,18 +89,20 @@ def household_exit(request: HttpRequest, pk: int) -> HttpResponse:
             # Registering an alert is another role's job (a leader would get a 404).
             "can_alert": user_can(request.user, "monitoring.add_alert", region),
             "error": error,
-            "this_year": timezone.localdate().year,
+            # The assess form's default year (the template's name predates the policy-aware default).
+            "this_year": default_year or timezone.localdate().year,
             "monitoring": selectors.household_monitoring(user=request.user, household=h),
         },
         status=400 if request.method == "POST" else 200,
     )
 
 
-def _year(raw: str | None) -> int:
+def _year(raw: str | None, *, default: int | None = None) -> int:
+    fallback = default or timezone.localdate().year
     try:
-        return int(raw or timezone.localdate().year)
+        return int(raw or fallback)
     except ValueError:
-        return timezone.localdate().year
+        return fallback
 
 
 @login_required

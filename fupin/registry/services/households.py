@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +18,9 @@ from fupin.registry.choices import CloseReason, MemberChangeReason, PovertyStatu
 from fupin.registry.models import Household, HouseholdStatusEvent, Member
 from fupin.registry.services.common import assign, check_scope
 from fupin.utils.text import is_mobile
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HOUSEHOLD_FIELDS = (
     "hamlet",
@@ -38,6 +41,14 @@ HOUSEHOLD_FIELDS = (
     "bank_account",
 )
 STATUS_FIELDS = ("registered", "status", "exit_year", "return_year")
+
+
+def check_not_after_today(on: dt.date, *, message: StrOrPromise, field: str | None = None) -> None:
+    """A registry change (a member ended, a household closed) records something that has
+    happened: a date after today would end members and close the household ahead of time.
+    Shared by the services (which name the `field`) and the forms' field cleaners (which don't)."""
+    if on > timezone.localdate():
+        raise ValidationError({field: message} if field else message)
 
 
 def household_problems(h: Household) -> dict[str, str]:
@@ -160,6 +171,7 @@ def household_close(*, ctx: Context, household: Household, reason: str, on: dt.d
     if not ctx.reason:
         raise ValidationError({"note": _("请填写注销决定的说明（文号或会议记录）")})
     on = on or timezone.localdate()
+    check_not_after_today(on, field="closed_on", message=_("注销日期不能晚于今天"))
     end_reason = MemberChangeReason.DEATH if reason == CloseReason.ALL_DECEASED else MemberChangeReason.OTHER_OUT
     for m in Member.objects.select_for_update().filter(household=h, ended_on__isnull=True):
         m_before = snapshot(m)
