@@ -28,7 +28,7 @@ from fupin.registry.choices import (
     PovertyStatus,
 )
 from fupin.registry.models import Household, HouseholdYear, Member
-from fupin.registry.services.households import check_not_after_today
+from fupin.registry.services.common import check_not_after_today
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25

@@ -76,3 +76,18 @@ def test_the_close_page_in_english(client, coordinator, dachang_household):
     html = r.content.decode()
     assert "Closure date cannot be later than today" in html
     assert "› Close household</nav>" in html
+
+
+def test_the_member_service_refuses_an_end_date_after_today(coordinator, dachang_household):
+    """The service checks the date itself (the API and imports do not go through the form)."""
+    from fupin.registry.choices import END_REASONS
+    from fupin.registry.services import member_end
+
+    member = dachang_household.members.get()
+    with pytest.raises(ValidationError) as err:
+        member_end(
+            ctx=Context(actor=coordinator, reason=DECISION), member=member, reason=sorted(END_REASONS)[0], on=tomorrow()
+        )
+    assert err.value.message_dict == {"ended_on": ["减少日期不能晚于今天"]}
+    member.refresh_from_db()
+    assert member.ended_on is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,11 +16,8 @@ from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
 from fupin.registry.choices import CloseReason, MemberChangeReason, PovertyStatus, StatusEventKind
 from fupin.registry.models import Household, HouseholdStatusEvent, Member
-from fupin.registry.services.common import assign, check_scope
+from fupin.registry.services.common import assign, check_not_after_today, check_scope
 from fupin.utils.text import is_mobile
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 HOUSEHOLD_FIELDS = (
     "hamlet",
@@ -41,14 +38,6 @@ HOUSEHOLD_FIELDS = (
     "bank_account",
 )
 STATUS_FIELDS = ("registered", "status", "exit_year", "return_year")
-
-
-def check_not_after_today(on: dt.date, *, message: StrOrPromise, field: str | None = None) -> None:
-    """A registry change (a member ended, a household closed) records something that has
-    happened: a date after today would end members and close the household ahead of time.
-    Shared by the services (which name the `field`) and the forms' field cleaners (which don't)."""
-    if on > timezone.localdate():
-        raise ValidationError({field: message} if field else message)
 
 
 def household_problems(h: Household) -> dict[str, str]:

@@ -14,7 +14,7 @@ from fupin.core.changelog import Context, log_create, log_end, log_update, snaps
 from fupin.core.errors import ApplicationError
 from fupin.registry.choices import END_REASONS, JOIN_REASONS, IdType, Relation
 from fupin.registry.models import Household, Member
-from fupin.registry.services.common import assign, check_scope
+from fupin.registry.services.common import assign, check_not_after_today, check_scope
 from fupin.registry.services.years import household_year_refresh
 from fupin.registry.validation import id_number_problems, member_problems
 from fupin.utils import idno
@@ -140,6 +140,7 @@ def member_end(
     if reason not in END_REASONS:
         raise ValidationError({"end_reason": _("请选择减少原因（死亡、嫁出、出国定居、判刑收监、其他转出）")})
     on = on or timezone.localdate()
+    check_not_after_today(on, field="ended_on", message=_("减少日期不能晚于今天"))
     if m.joined_on and on < m.joined_on:
         raise ValidationError({"ended_on": _("减少日期不能早于加入日期")})
     others = Member.objects.active().filter(household=h).exclude(pk=m.pk)
