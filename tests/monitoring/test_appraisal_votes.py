@@ -11,7 +11,8 @@ from fupin.core.errors import ValidationError
 from fupin.monitoring.choices import AlertStatus
 from fupin.monitoring.models import AlertStep
 from fupin.monitoring.services.alerts import alert_report
-from fupin.monitoring.services.procedure import alert_step, appraisal_carried
+from fupin.monitoring.services.common import appraisal_carried
+from fupin.monitoring.services.procedure import alert_step
 from tests.monitoring.conftest import at, exited_household
 
 

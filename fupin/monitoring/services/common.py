@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fupin.core.changelog import Context, change_row, snapshot
 from fupin.core.choices import ChangeAction
@@ -40,7 +41,8 @@ def notice_period(starts: dt.date | None, ends: dt.date | None, *, min_days: int
         raise ValidationError({"notice_starts": _("请填写公示开始和结束日期")})
     days = (ends - starts).days + 1
     if days < min_days:
-        raise ValidationError({"notice_ends": _("公示 {n} 天，不足 {m} 天").format(n=days, m=min_days)})
+        message = ngettext("公示 {n} 天，不足 {m} 天", "公示 {n} 天，不足 {m} 天", days)
+        raise ValidationError({"notice_ends": message.format(n=days, m=min_days)})
     return starts, ends
 
 
@@ -79,3 +81,10 @@ def log_changed(
     )
     row.save()
     return row
+
+
+def appraisal_carried(*, votes_for: int, votes_against: int) -> bool:
+    """A democratic appraisal carries only with more votes for than against: a tie is not a
+    majority. Shared by the alert procedure and the exit proposal; the identification
+    appraisal asks a majority of those present, but the alert's appraisal records no head count."""
+    return votes_for > votes_against

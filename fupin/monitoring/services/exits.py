@@ -24,7 +24,15 @@ from fupin.monitoring.choices import EXIT_ORDER, Decision, ExitCaseStatus, ExitS
 from fupin.monitoring.models import ExitAssessment, ExitCase, ExitStep
 from fupin.monitoring.policy import lines_for, monitoring_policy_for
 from fupin.monitoring.rules import assess_exit, failed_sentences, passed
-from fupin.monitoring.services.common import actor_of, log_changed, log_new, notice_period, snap, step_date
+from fupin.monitoring.services.common import (
+    actor_of,
+    appraisal_carried,
+    log_changed,
+    log_new,
+    notice_period,
+    snap,
+    step_date,
+)
 from fupin.registry.choices import PovertyStatus
 from fupin.registry.models import Household
 from fupin.registry.services import household_update
@@ -112,7 +120,7 @@ def exit_propose(
         raise ValidationError({"year": _("退出年度不能晚于今年")})
     if votes_for < 0 or votes_against < 0:
         raise ValidationError({"votes_for": _("票数不能为负数")})
-    if votes_for <= votes_against:
+    if not appraisal_carried(votes_for=votes_for, votes_against=votes_against):
         raise ValidationError(
             {"votes_for": _("民主评议同意票 {a} 未超过反对票 {b}，不能提出退出").format(a=votes_for, b=votes_against)}
         )

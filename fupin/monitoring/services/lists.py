@@ -7,14 +7,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fupin.core.changelog import Context
+from fupin.core.i18n import is_default_text
 from fupin.monitoring.choices import ListKind
 from fupin.monitoring.models import DepartmentList
 from fupin.monitoring.screening.reader import ListError, read_list
@@ -23,6 +25,25 @@ from fupin.regions.models import Region
 from fupin.registry.services.common import check_scope
 
 MAX_TITLE = 200
+
+
+def _default_title(*, year: int, kind: str, name: str, language: str | None = None) -> str:
+    """`2026 医疗费用结算 list.xlsx`, in `language` (the current one when None)."""
+    with translation.override(language or translation.get_language()):
+        return f"{year} {ListKind(kind).label} {name}"[:MAX_TITLE]
+
+
+def department_list_title(dl: DepartmentList) -> str:
+    """The title a page shows: the uploader's own, or the default in the reader's language
+    (lists kept before defaults were derived at display time hold the default in the
+    uploader's language, which is recognised and replaced too)."""
+    if dl.kind not in ListKind.values:
+        return dl.title
+
+    def default() -> str:
+        return _default_title(year=dl.year, kind=dl.kind, name=dl.original_name)
+
+    return default() if is_default_text(dl.title, default) else dl.title
 
 
 def _as_path(upload: Any) -> tuple[Path, bool]:
@@ -59,7 +80,11 @@ def department_list_upload(
             read = read_list(path, kind=kind, filename=filename)
         except ListError as exc:
             raise ValidationError({"file": exc.messages}) from exc
-        title = (title or "").strip() or f"{year} {ListKind(kind).label} {filename}"
+        # A default title is written in the site's default language, whoever uploads; pages
+        # show it through department_list_title, in the reader's language.
+        title = (title or "").strip() or _default_title(
+            year=year, kind=kind, name=filename, language=settings.LANGUAGE_CODE
+        )
         dl = DepartmentList(
             kind=kind,
             year=year,

@@ -20,7 +20,15 @@ from fupin.core.errors import ApplicationError
 from fupin.monitoring.choices import PROCEDURE_ORDER, AlertStatus, Decision, ProcedureStep
 from fupin.monitoring.models import Alert, AlertStep
 from fupin.monitoring.policy import monitoring_policy_for
-from fupin.monitoring.services.common import actor_of, log_changed, log_new, notice_period, snap, step_date
+from fupin.monitoring.services.common import (
+    actor_of,
+    appraisal_carried,
+    log_changed,
+    log_new,
+    notice_period,
+    snap,
+    step_date,
+)
 from fupin.monitoring.services.objects import object_identify
 from fupin.registry.models import Household
 from fupin.registry.services.common import check_scope
@@ -35,13 +43,6 @@ STEP_PERMS = {
     ProcedureStep.COUNTY: "monitoring.decide_alert",
 }
 CHECKER_STEPS = {ProcedureStep.TOWNSHIP, ProcedureStep.COUNTY}
-
-
-def appraisal_carried(*, votes_for: int, votes_against: int) -> bool:
-    """A democratic appraisal carries only with more votes for than against: a tie is not a
-    majority. It is the rule the exit proposal applies (services/exits.py); the identification
-    appraisal asks a majority of those present, but the alert's appraisal records no head count."""
-    return votes_for > votes_against
 
 
 @transaction.atomic
