@@ -22,7 +22,7 @@ from fupin.core.changelog import Context
 from fupin.core.choices import ChangeSource
 from fupin.core.errors import ApplicationError, ScopeError
 from fupin.core.jobs import job_enqueue, job_progress
-from fupin.exchange.choices import BatchStatus
+from fupin.exchange.choices import BatchStatus, ExportLayout
 from fupin.exchange.forms import UploadForm
 from fupin.exchange.issues import KIND_LABELS
 from fupin.exchange.models import ImportBatch
@@ -87,6 +87,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/import_upload.html", {"form": form})
 
 
+def _sheet_rows(sheets: list[dict]) -> list[dict]:
+    """The summary's sheets with their layout named in the reader's language (the summary
+    stores the layout's Chinese title; the sheet's own name is the user's and stays)."""
+    labels = dict(ExportLayout.choices)
+    return [{**s, "title": str(labels.get(s.get("layout", ""), s.get("title", "")))} for s in sheets]
+
+
 def _issue_rows(items: list[dict]) -> list[dict]:
     return [{**i, "kind_label": str(KIND_LABELS.get(i.get("kind", ""), i.get("kind", "")))} for i in items]
 
@@ -101,7 +108,7 @@ def batch_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     context = {
         "batch": batch,
         "summary": summary,
-        "sheets": summary.get("sheets", []),
+        "sheets": _sheet_rows(summary.get("sheets", [])),
         "errors": _issue_rows(issues.get("first", [])[:50]),
         "warnings": _issue_rows(issues.get("first_warnings", [])[:50]),
         "by_kind": issues.get("by_kind", []),

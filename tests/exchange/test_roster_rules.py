@@ -72,8 +72,9 @@ def test_aliases_full_width_headers_and_any_column_order_are_understood(regions,
     result = run(write_csv(tmp_path / "alias.csv", rows))
     assert result.status == "loaded", [str(i) for i in result.issues.items]
     h = Household.objects.get(code="430405014201000004")
-    # 村民小组 matching a group of the tree places the household in that group.
-    assert h.region.code == "430405014201001" and h.hamlet == "大昌村一组"
+    # 村民小组 matching a group of the tree places the household in that group; the cell was
+    # the group, not a hamlet (roster_match.settle_hamlet).
+    assert h.region.code == "430405014201001" and h.hamlet == ""
 
 
 def test_unknown_columns_are_reported_once_as_ignored(regions, tmp_path):

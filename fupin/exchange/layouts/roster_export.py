@@ -100,9 +100,15 @@ def header() -> list[str]:
 
 
 def roster_rows(
-    household_ids: Sequence[int], *, year: int, sensitive: Callable[[str], bool], regions: RegionIndex | None = None
+    household_ids: Sequence[int],
+    *,
+    year: int,
+    sensitive: Callable[[str], bool],
+    regions: RegionIndex | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[list[Any]]:
-    """Rows of layout 1 for the given households (already scoped and filtered by the caller)."""
+    """Rows of layout 1 for the given households (already scoped and filtered by the caller);
+    `progress` is told of each household written (a job's `Progress.advance`, throttled)."""
     regions = regions or RegionIndex()
     for start in range(0, len(household_ids), CHUNK):
         chunk = list(household_ids[start : start + CHUNK])
@@ -120,10 +126,14 @@ def roster_rows(
             county, township, village, group = regions.names(h["region_id"]) if node else ("", "", "", "")
             people = sorted(members.get(h["id"], []), key=lambda m: (m["relation"], str(m["id_number"])))
             hh_part = _household_values(h, years.get(h["id"]), len(people), full)
-            hh_part.update(county=county, township=township, village=village, hamlet=h["hamlet"] or group or None)
+            # One 自然村 column for two things: the group when the household is in one (the
+            # import then keeps its hamlet), else the hamlet (roster_match.settle_hamlet).
+            hh_part.update(county=county, township=township, village=village, hamlet=group or h["hamlet"] or None)
             for m in people:
                 values = {**hh_part, **_member_values(m, full)}
                 yield [values.get(c.key) for c in EXPORT_COLUMNS]
+            if progress is not None:
+                progress(1)
 
 
 def _household_values(h: dict, y: dict | None, persons: int, full: bool) -> dict[str, Any]:

@@ -117,7 +117,7 @@ class HouseholdSteps:
         )
         grouped = sub.group_by("code", maintain_order=True).agg(pl.col("_row"), pl.col(f"raw_{key}"))
         for rec in grouped.iter_rows(named=True):
-            listing = "；".join(
+            listing = _("；").join(
                 _("第 {row} 行“{value}”").format(row=r, value=v)
                 for r, v in zip(rec["_row"], rec[f"raw_{key}"], strict=True)
             )
@@ -180,7 +180,7 @@ class HouseholdSteps:
             pl.format(_("户编号 {} 没有户主：与户主关系须有且只有一人为“户主”"), "code"),
         )
         many = hh.filter(pl.col("_heads") > 1).with_columns(
-            pl.col("_head_rows").list.eval(pl.element().cast(pl.String)).list.join("、").alias("_rows_text")
+            pl.col("_head_rows").list.eval(pl.element().cast(pl.String)).list.join(_("、")).alias("_rows_text")
         )
         add(
             many,

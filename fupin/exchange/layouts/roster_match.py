@@ -17,6 +17,7 @@ from fupin.exchange.context import ImportContext
 from fupin.exchange.crypto import decrypt_later
 from fupin.exchange.layouts.roster_read import RosterData
 from fupin.exchange.layouts.roster_type import settle_household_type
+from fupin.regions.choices import RegionLevel
 from fupin.registry.models import Household, HouseholdYear, Member
 
 HH_SCHEMA = {
@@ -155,6 +156,7 @@ def match(data: RosterData, ctx: ImportContext) -> Matched:
         ctx.issues.add_frame(rows, kind="household_rule", message="", sheet=data.sheet, column=data.headers["code"])
         matched = matched.filter(pl.col("closed_on").is_null())
     settle_household_type(data, matched, ctx)
+    settle_hamlet(data, matched, ctx)
     if ctx.scope is not None and matched.height:
         paths = {
             rid: ctx.regions.by_id[rid].path
@@ -190,6 +192,53 @@ def match(data: RosterData, ctx: ImportContext) -> Matched:
     )
     matched = matched.with_columns(pl.Series("bank_account", accounts.result(), dtype=pl.String))
     return Matched(matched, members, years)
+
+
+def settle_hamlet(data: RosterData, matched: pl.DataFrame, ctx: ImportContext) -> None:
+    """Settle each household's region and 自然村 (`hamlet`) in `data.households`, in place.
+
+    The one 自然村 column (alias 村民小组, 组) stands for two things the registry keeps apart: a
+    household's region may be a group (村民小组) of its village, and its `hamlet` is free text.
+    The export writes the group's name when the household is in a group, else the hamlet, so
+    that an unchanged re-import changes nothing:
+
+    - a cell holding the household's own hamlet keeps it where it is, in the village or a group
+      of it (exports before the group came first wrote the hamlet; a hamlet may share a
+      group's name);
+    - else a cell naming a group of the row's village puts the household in that group and
+      leaves its hamlet as the registry has it (a new household gets none): the cell was the
+      group;
+    - any other cell is the hamlet, and the household sits in the village itself;
+    - a file without the column says nothing of either: a household keeps its group.
+    """
+    groups = {
+        n.id: ctx.regions.by_code[n.parent_code].id
+        for n in ctx.regions.by_id.values()
+        if n.level == RegionLevel.GROUP and n.parent_code in ctx.regions.by_code
+    }
+    paths = {n.id: n.path for n in ctx.regions.by_id.values()}
+    known = matched.select(
+        pl.col("file_code").alias("code"), pl.col("region_id").alias("_db_region"), pl.col("hamlet").alias("_db_hamlet")
+    )
+    hh = data.households.join(known, on="code", how="left", maintain_order="left")
+    file_region = pl.col("region_id")
+    village = file_region.replace(groups)
+    db_village = pl.col("_db_region").replace_strict(groups, default=None, return_dtype=pl.Int64)
+    in_group_of_village = db_village.is_not_null() & (db_village == village)
+    if "hamlet" not in data.present:
+        region = pl.when(in_group_of_village).then(pl.col("_db_region")).otherwise(file_region)
+        hh = hh.with_columns(region.alias("region_id"))
+    else:
+        text = pl.col("hamlet")
+        named_group = file_region.is_in(list(groups))
+        same_village = in_group_of_village | (pl.col("_db_region") == village)
+        own_hamlet = same_village & text.is_not_null() & (text == pl.col("_db_hamlet"))
+        hh = hh.with_columns(
+            pl.when(own_hamlet).then(pl.col("_db_region")).otherwise(file_region).alias("region_id"),
+            pl.when(named_group).then(pl.col("_db_hamlet")).otherwise(text).alias("hamlet"),
+        )
+    path = pl.col("region_id").replace_strict(paths, default=pl.col("_path"), return_dtype=pl.String)
+    data.households = hh.with_columns(path.alias("_path")).drop("_db_region", "_db_hamlet")
 
 
 def id_conflicts(data: RosterData, matched: Matched, ctx: ImportContext, keep: set[str] | None = None) -> set[str]:

@@ -71,7 +71,7 @@ class RosterReader(HouseholdSteps):
             self.issues.add(
                 Issue(
                     "ignored_column",
-                    _("未识别的列，已忽略：{names}").format(names="、".join(ignored)),
+                    _("未识别的列，已忽略：{names}").format(names=_("、").join(ignored)),
                     self.sheet,
                     self.table.header_row,
                     severity=INFO,
@@ -182,7 +182,7 @@ class RosterReader(HouseholdSteps):
             rows = dup.group_by("id_number").agg(pl.col("_row").sort())
             msg = {
                 r["id_number"]: _("证件号码在文件中重复出现（第 {rows} 行）").format(
-                    rows="、".join(map(str, r["_row"]))
+                    rows=_("、").join(map(str, r["_row"]))
                 )
                 for r in rows.iter_rows(named=True)
             }
