@@ -63,8 +63,8 @@ def run_export(job: Job, progress: Progress) -> dict[str, Any]:
             fmt=fmt,
             user=job.actor,
             year=int(str(query["year"])) if str(query.get("year", "")).isdigit() else None,
+            progress=progress.advance,
         )
         with path.open("rb") as fh:
             job.result_file.save(_("人员明细.{ext}").format(ext=fmt), File(fh), save=False)
-    progress.advance(len(ids))
     return {"households": len(ids), "rows": rows}

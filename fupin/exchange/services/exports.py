@@ -69,14 +69,16 @@ def export_households(
     user: Any = None,
     year: int | None = None,
     region: Region | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write layout 1 (人员明细) for the given households; returns the number of rows."""
+    """Write layout 1 (人员明细) for the given households; returns the number of rows.
+    `progress` is told of each household written (a job's progress bar)."""
     layouts()
     layout = LAYOUTS["roster"]
     assert layout.rows is not None and layout.export_title is not None
     regions = RegionIndex()
     year = year or default_year(household_ids)
-    rows = layout.rows(household_ids, year=year, sensitive=sensitive_for(user), regions=regions)
+    rows = layout.rows(household_ids, year=year, sensitive=sensitive_for(user), regions=regions, progress=progress)
     header = [c.name for c in layout.export_columns]
     if fmt == "csv":
         return write_csv(target, header=header, rows=rows)
