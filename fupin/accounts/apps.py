@@ -9,7 +9,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与权限")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from fupin.accounts.donors import remember_donor
         from fupin.accounts.services.roles import roles_sync_on_migrate
+
+        user_logged_in.connect(remember_donor, dispatch_uid="fupin.accounts.remember_donor")
 
         # Roles are bundles of Django permissions, which exist only after migrate has run.
         post_migrate.connect(roles_sync_on_migrate, dispatch_uid="fupin.accounts.roles_sync")

@@ -27,23 +27,27 @@ def scope_paths(user: Any, perm: str) -> list[str]:
     """Tree paths of the regions on which `user` holds `perm` today (cached on the user)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    cache: dict[str, list[str]] = user.__dict__.setdefault("_fupin_scope", {})
-    if perm not in cache:
+    return _scope_map(user).get(perm, [])
+
+
+def _scope_map(user: Any) -> dict[str, list[str]]:
+    """Every permission the user's valid assignments grant, with its region paths: one query
+    per request, however many permissions a page and its navigation check."""
+    cache: dict[str, list[str]] | None = user.__dict__.get("_fupin_scope")
+    if cache is None:
         from fupin.accounts.models import RoleAssignment
 
-        app_label, codename = perm.split(".", 1)
-        paths = (
+        rows = (
             RoleAssignment.objects.active()
-            .filter(
-                user=user,
-                role__permissions__codename=codename,
-                role__permissions__content_type__app_label=app_label,
-            )
-            .values_list("region__path", flat=True)
-            .distinct()
+            .filter(user=user)
+            .values_list("region__path", "role__permissions__content_type__app_label", "role__permissions__codename")
         )
-        cache[perm] = _minimal(sorted(paths))
-    return cache[perm]
+        paths: dict[str, set[str]] = {}
+        for path, app_label, codename in rows:
+            if app_label:
+                paths.setdefault(f"{app_label}.{codename}", set()).add(path)
+        cache = user.__dict__["_fupin_scope"] = {perm: _minimal(sorted(p)) for perm, p in paths.items()}
+    return cache
 
 
 def _minimal(paths: list[str]) -> list[str]:
@@ -66,6 +70,14 @@ def user_can(user: Any, perm: str, region: Region) -> bool:
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
     return any(region.path.startswith(p) for p in scope_paths(user, perm))
+
+
+def holds_anywhere(user: Any, perm: str) -> bool:
+    """Whether `user` holds `perm` on some region: the gate of every page that is not about one
+    object (the views' `holds`/`need`/`require_scope` checks, and the navigation's)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or bool(scope_paths(user, perm))
 
 
 def ensure_can(user: Any, perm: str, region: Region) -> None:

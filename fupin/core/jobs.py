@@ -23,15 +23,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from fupin.core.choices import JobStatus
+from fupin.core.joblabels import register_kind
 from fupin.core.models import Job
 
 Runner = Callable[[Job, "Progress"], dict | None]
 _RUNNERS: dict[str, Runner] = {}
 
 
-def runner(kind: str) -> Callable[[Runner], Runner]:
+def runner(kind: str, label: Any = None) -> Callable[[Runner], Runner]:
+    """Register the runner of `kind`; `label` (lazy) is the name the job pages show."""
+
     def register(func: Runner) -> Runner:
         _RUNNERS[kind] = func
+        if label is not None:
+            register_kind(kind, label)
         return func
 
     return register
@@ -67,7 +72,8 @@ class Progress:
         self._push(force=True)
 
     def log(self, text: str) -> None:
-        self.job.log += f"{timezone.now():%H:%M:%S} {text}\n"
+        # Local time, as every other time on the pages (the stored clock is UTC).
+        self.job.log += f"{timezone.localtime():%H:%M:%S} {text}\n"
 
     def _push(self, force: bool = False) -> None:
         now = time.monotonic()

@@ -1,6 +1,7 @@
 """Cross-cutting records: the change log and background jobs."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -52,6 +53,14 @@ class ObjectChange(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
 
+    @property
+    def display_repr(self) -> str:
+        """The object's description in the reader's language: it was written in the actor's
+        (`纳入（识别） 15 #1`), so the choice labels it holds are put in the current one."""
+        from fupin.core.i18n import relabel
+
+        return relabel(self.object_repr, self.content_type.model_class(), {**(self.before or {}), **(self.after or {})})
+
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
@@ -91,6 +100,13 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.id}"
+
+    @property
+    def kind_label(self) -> Any:
+        """The kind in the reader's language (the row keeps the code)."""
+        from fupin.core.joblabels import kind_label
+
+        return kind_label(self.kind)
 
     @property
     def percent(self) -> int:

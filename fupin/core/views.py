@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from fupin.core.joblabels import labelled_items
 from fupin.core.jobs import job_progress as progress_of
 from fupin.core.models import Job
 
@@ -51,6 +52,13 @@ def jobs_for_user(user: Any) -> QuerySet[Job]:
     return qs if oversees_jobs(user) else qs.filter(actor=user)
 
 
+def may_view_job(user: Any, job: Job | None) -> bool:
+    """Whether `user` may open the page of `job` (the same rule as `jobs_for_user`)."""
+    if job is None or not getattr(user, "is_authenticated", False):
+        return False
+    return job.actor_id == user.pk or oversees_jobs(user)
+
+
 def may_download(user: Any, job: Job) -> bool:
     return bool(job.result_file) and (user.is_superuser or job.actor_id == user.pk)
 
@@ -80,7 +88,8 @@ def job_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "job": job,
             "progress": progress_of(job),
             "can_download": may_download(request.user, job),
-            "result_items": _result_items(job.result),
+            "result_items": labelled_items(job.result),
+            "param_items": labelled_items(job.params),
         },
     )
 
@@ -108,30 +117,3 @@ def job_download(request: HttpRequest, pk: Any) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=(job.result_file.name or "result").rsplit("/", 1)[-1])
-
-
-def _scalar(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
-
-
-def _result_items(result: Any) -> list[dict[str, Any]]:
-    """A job's JSON result as rows a person reads: a value, a small table of name → value,
-    a bullet list, or (deeper structures) indented JSON."""
-    if result in (None, "", {}, []):
-        return []
-    if not isinstance(result, dict):
-        result = {"": result}
-    rows = []
-    for key, value in result.items():
-        row: dict[str, Any] = {"key": str(key), "value": value}
-        if _scalar(value):
-            row["kind"] = "scalar"
-        elif isinstance(value, dict) and all(_scalar(v) for v in value.values()):
-            row["kind"] = "pairs"
-            row["value"] = [(str(k), v) for k, v in value.items()]
-        elif isinstance(value, list) and all(_scalar(v) for v in value):
-            row["kind"] = "items"
-        else:
-            row["kind"] = "json"
-        rows.append(row)
-    return rows

@@ -12,6 +12,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fupin.accounts.forms import MobileLoginForm
 from fupin.assistance import forms
 from fupin.assistance.models import Wish, WishClaim
 from fupin.assistance.selectors import wishes as sel
@@ -49,6 +50,7 @@ def donor_register_view(request: HttpRequest) -> HttpResponse:
 
 class DonorLoginView(LoginView):
     template_name = "assistance/donor_login.html"
+    authentication_form = MobileLoginForm
     next_page = reverse_lazy("assistance:donor_home")  # type: ignore[assignment]  # a lazy URL
     redirect_authenticated_user = False
 

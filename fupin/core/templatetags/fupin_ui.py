@@ -47,3 +47,27 @@ def field(bound_field: Any, wide: bool = False) -> dict[str, Any]:
         "is_checkbox": kind == "checkbox",
         "is_multi": kind in ("checkboxselectmultiple", "radioselect"),
     }
+
+
+@register.filter
+def job_visible_to(job: Any, user: Any) -> bool:
+    """`{% if c.job|job_visible_to:user %}`: link a job only for those who may open its page."""
+    from fupin.core.views import may_view_job
+
+    return may_view_job(user, job)
+
+
+@register.simple_tag
+def choice_title(obj: Any, field: str, stored: str = "") -> str:
+    """`{% choice_title c "kind" c.kind_name %}`: a record named after a choice shows the
+    choice's label in the reader's language, unless its stored name is one the user typed
+    (a stored name that is the label in some language was a default, written in the
+    uploader's language)."""
+    from fupin.core.i18n import choice_label, is_default_text
+
+    if obj is None or obj == "":
+        return stored or ""
+    label = choice_label(type(obj), field, getattr(obj, field, None))
+    if label is None:
+        return stored or ""
+    return str(label) if is_default_text(stored, lambda: label) else stored
