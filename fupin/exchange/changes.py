@@ -206,7 +206,9 @@ class ChangeLog:
             else None
         )
         households = households.sort("id")
-        step = bulk.CHUNK * 2
+        # 20,000 households (some 66,000 members) a slice: their nested snapshots and JSON
+        # are the largest frames of a first import's change log.
+        step = bulk.CHUNK
         for start in range(0, households.height, step):
             part = households.slice(start, step)
             lo, hi = part["id"].min(), part["id"].max()

@@ -158,3 +158,33 @@ def test_reading_the_registry_in_bulk_finds_the_same(loaded, tmp_path, monkeypat
     fixed[4]["姓名"] = "王二"
     result = run(write_csv(tmp_path / "fixed.csv", fixed))
     assert result.totals()["members"]["updated"] == 1 and result.totals()["members"]["unchanged"] == 4
+
+
+def test_comparing_in_slices_of_households_finds_the_same(regions, tmp_path, monkeypatch):
+    """A large re-import compares its members a slice of households at a time (to bound its
+    memory); a slice of two persons here, so that every household falls in its own range:
+    unchanged, updated, ended and new members are all found as in one pass."""
+    from fupin.exchange.layouts import roster_load
+
+    monkeypatch.setattr(roster_load, "SLICE_PERSONS", 2)
+    rows = [
+        *household("430405014201000101", 3),
+        *household("430405014201000102", 2),
+        *household("430405014201000103", 4),
+    ]
+    assert run(write_csv(tmp_path / "first.csv", rows)).status == "loaded"
+    again = run(write_csv(tmp_path / "again.csv", rows))
+    assert again.totals()["members"] == {"created": 0, "updated": 0, "unchanged": 9, "ended": 0}
+
+    changed = [dict(r) for r in rows]
+    changed[4]["姓名"] = "王二"  # in the second household
+    dropped = next(r for r in changed[5:] if r["与户主关系"] != "户主")  # a member of the third
+    changed.remove(dropped)
+    for r in changed:
+        if r["户编号"] == dropped["户编号"]:
+            r["家庭人口数"] = str(int(r["家庭人口数"]) - 1)
+    result = run(write_csv(tmp_path / "changed.csv", changed))
+    assert result.status == "loaded", [str(i) for i in result.issues.items]
+    assert result.totals()["members"] == {"created": 0, "updated": 1, "unchanged": 7, "ended": 1}
+    assert Member.objects.get(id_number=dropped["证件号码"]).ended_on is not None
+    assert Member.objects.filter(name="王二", ended_on__isnull=True).count() == 1

@@ -9,6 +9,8 @@ the one transaction around all of it.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import polars as pl
@@ -230,28 +232,32 @@ class RosterLoader:
 
     def members(self, hh_ids: pl.DataFrame) -> None:
         present = self.data.present
-        db_m = self.matched.members
+        # Both sides' member frames are taken off the data they came with, so that they go
+        # as soon as this step is done with them.
+        db_m, self.matched.members = self.matched.members, self.matched.members.clear()
+        file_m, self.data.members = self.data.members, self.data.members.clear()
         # Joins on the key columns only, their results added as columns: a million person rows
-        # are never copied just to gain a column, and a partition that is everything is not
-        # copied either (an unchanged re-import matches every person).
-        file_m = self.data.members
-        self.data.members = self.data.members.clear()
+        # are never copied just to gain a column.
         file_m = file_m.with_columns(lookup(file_m, hh_ids.rename({"id": "household_id"}), ["code"], "household_id"))
         if file_m["household_id"].null_count():
             file_m = file_m.filter(pl.col("household_id").is_not_null())
-        keyed = file_m.with_columns(
-            lookup(file_m, db_m.select("id", "household_id", "id_number"), ["household_id", "id_number"], "id")
-        )
-        del file_m
-        n_new = keyed["id"].null_count()
-        new = keyed.filter(pl.col("id").is_null()) if n_new else keyed.clear()
-        old = keyed if not n_new else keyed.filter(pl.col("id").is_not_null())
-        del keyed
-        gone = db_m.join(
-            pl.concat([new.select("household_id", "id_number"), old.select("household_id", "id_number")]),
-            on=["household_id", "id_number"],
-            how="anti",
-        )
+        fields = [f for f, (key, _d) in MEMBER_MAP.items() if key is None or key in present]
+        news, olds, gones, changes = [], 0, [], []
+        # Compared a slice of households at a time (both sides cut by the same household-id
+        # range): the comparison's own frames (the file's values under field names, the joins)
+        # exist for one slice only, which keeps a re-import of a million persons well under
+        # 2 GB. A first import has nothing to compare and is not cut.
+        for part, db_part in _slices(file_m, db_m):
+            new, n_old, gone, changed_part, fields = self._compare_members(part, db_part, fields)
+            news.append(new)
+            olds += n_old
+            gones.append(gone)
+            if changed_part.height:  # the frames of slices without changes have no columns to compare
+                changes.append(changed_part)
+            del part, db_part
+        del file_m, db_m
+        new, gone = pl.concat(news, rechunk=False), pl.concat(gones, rechunk=False)
+        changed = pl.concat(changes, rechunk=False) if changes else None
         matched_hh = set(self.matched.households["id"].to_list())
         self.plan.members.created = new.height
         self.plan.members.ended = gone.height
@@ -261,23 +267,34 @@ class RosterLoader:
             )
             self.plan.ended = [(codes.get(h, ""), n) for h, n in gone.select("household_id", "name").iter_rows()]
             self.defer(self._end_members, gone)
-        if old.height:
-            fields = [f for f, (key, _d) in MEMBER_MAP.items() if key is None or key in present]
-            newvals = file_values(old, MEMBER_MAP, present, only_present=True).with_columns(
-                old["id"], old["household_id"]
-            )
-            n_old = old.height
-            del old
-            changed, fields = diff_rows(newvals, db_m, fields)
-            del newvals
-            self.plan.members.updated = changed.height
-            self.plan.members.unchanged = n_old - changed.height
-            if changed.height:
-                self.defer(self._update_members, changed, fields)
+        self.plan.members.updated = changed.height if changed is not None else 0
+        self.plan.members.unchanged = olds - self.plan.members.updated
+        if changed is not None:
+            self.defer(self._update_members, changed, fields)
         if new.height:
             self.defer(self._insert_members, new, matched_hh)
-        # The registry's members are compared: let their frame go.
-        self.matched.members = self.matched.members.clear()
+
+    def _compare_members(
+        self, file_m: pl.DataFrame, db_m: pl.DataFrame, fields: list[str]
+    ) -> tuple[pl.DataFrame, int, pl.DataFrame, pl.DataFrame, list[str]]:
+        """One slice: (new file members, matched count, registry members gone, changed rows, fields)."""
+        keyed = file_m.with_columns(
+            lookup(file_m, db_m.select("id", "household_id", "id_number"), ["household_id", "id_number"], "id")
+        )
+        del file_m
+        n_new = keyed["id"].null_count()
+        # A partition that is everything is not copied (an unchanged re-import matches every person).
+        new = keyed.filter(pl.col("id").is_null()) if n_new else keyed.clear()
+        old = keyed if not n_new else keyed.filter(pl.col("id").is_not_null())
+        gone = db_m.join(keyed.select("household_id", "id_number"), on=["household_id", "id_number"], how="anti")
+        del keyed
+        changed = old.clear()
+        if old.height:
+            newvals = file_values(old, MEMBER_MAP, self.data.present, only_present=True).with_columns(
+                old["id"], old["household_id"]
+            )
+            changed, fields = diff_rows(newvals, db_m, fields)
+        return new, old.height, gone, changed, fields
 
     def _end_members(self, gone: pl.DataFrame) -> None:
         frame = gone.select(
@@ -491,3 +508,27 @@ class RosterLoader:
 
 def load_roster(data: RosterData, matched: Matched, ctx: ImportContext, log: ChangeLog, *, write: bool) -> RosterPlan:
     return RosterLoader(data, matched, ctx, log).run(write=write)
+
+
+SLICE_PERSONS = 150_000  # file members compared at once (see RosterLoader.members)
+
+
+def _slices(file_m: pl.DataFrame, db_m: pl.DataFrame) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """Both member frames cut into the same household-id ranges of about SLICE_PERSONS file
+    members each (the first and last open-ended, so every row falls in one). A small import
+    or a first one (nothing to compare) is one slice, uncut and not copied."""
+    n = -(-file_m.height // SLICE_PERSONS)
+    if n <= 1 or db_m.height == 0:
+        yield file_m, db_m
+        return
+    hid = file_m["household_id"]
+    cuts = (hid.quantile(i / n, interpolation="lower") for i in range(1, n))
+    edges = sorted({int(q) for q in cuts if q is not None})  # no nulls: never None
+    bounds = [None, *edges, None]
+    for lo, hi in itertools.pairwise(bounds):
+        cond = pl.lit(True)
+        if lo is not None:
+            cond = cond & (pl.col("household_id") >= lo)
+        if hi is not None:
+            cond = cond & (pl.col("household_id") < hi)
+        yield file_m.filter(cond), db_m.filter(cond)
