@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from fupin.exchange import codes
-from fupin.exchange.layouts.roster_columns import ROSTER_COLUMNS
+from fupin.exchange.layouts.roster_columns import ROSTER_COLUMNS, YEAR_FIELDS
 from fupin.exchange.regionindex import RegionIndex
 from fupin.registry.models import Household, HouseholdYear, Member
 from fupin.utils.masking import mask_account, mask_id, mask_phone
@@ -63,25 +63,7 @@ HH_VALUES = (
     "bank_name",
     "bank_account",
 )
-YEAR_VALUES = (
-    "household_id",
-    "wage_income",
-    "business_income",
-    "property_income",
-    "transfer_income",
-    "production_cost",
-    "stated_per_capita",
-    "arable_land",
-    "housing_area",
-    "dangerous_house",
-    "house_grade",
-    "water_safe",
-    "electricity_living",
-    "road_type",
-    "toilet",
-    "fuel",
-    "cooperative",
-)
+YEAR_VALUES = ("household_id", *YEAR_FIELDS)
 
 
 def _money(value: Decimal | None) -> float | int | None:

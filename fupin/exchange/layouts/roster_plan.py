@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from fupin.exchange.changes import plain
+from fupin.exchange.layouts.roster_columns import YEAR_FIELDS
 from fupin.exchange.layouts.roster_match import YEAR_MONEY
 
 # model field → (file key or None when always given, default for an empty cell)
@@ -54,24 +55,7 @@ MEMBER_MAP: dict[str, tuple[str | None, Any]] = {
     "tekun": ("tekun", False),
     "phone": ("phone", ""),
 }
-YEAR_INPUT = (
-    "wage_income",
-    "business_income",
-    "property_income",
-    "transfer_income",
-    "production_cost",
-    "stated_per_capita",
-    "arable_land",
-    "housing_area",
-    "dangerous_house",
-    "house_grade",
-    "water_safe",
-    "electricity_living",
-    "road_type",
-    "toilet",
-    "fuel",
-    "cooperative",
-)
+YEAR_INPUT = YEAR_FIELDS  # the yearly facts a roster carries, in the columns' order
 YEAR_ZERO = {"wage_income", "business_income", "property_income", "transfer_income", "production_cost"}
 YEAR_TEXT = {"house_grade", "road_type", "fuel"}
 MONEY = set(YEAR_MONEY) | {"claims_income", "compliant_out_of_pocket"}
