@@ -6,15 +6,9 @@ middle of a bulk load leaves data and catalogue as they were."""
 
 from __future__ import annotations
 
-import os
-import select
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import polars as pl
 import psycopg
 import pytest
 from django.conf import settings
@@ -25,12 +19,12 @@ from bench.import_gen import roster_frame
 from bench.import_gen import write_csv as write_roster
 from fupin.exchange import bulk
 from tests.exchange.helpers import run
+from tests.exchange.killing import kill_while_writing, prepared
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="bulk mode is PostgreSQL's"),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 TABLES = (
     "registry_household",
     "registry_member",
@@ -159,10 +153,6 @@ def _url(name: str) -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
-def _fupin(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "fupin", *args], cwd=ROOT, env=env, check=True, capture_output=True)
-
-
 def _snapshot(url: str) -> tuple:
     with psycopg.connect(url) as conn, conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM core_objectchange")
@@ -199,55 +189,11 @@ def crash_db():
 
 
 def test_sigkill_during_a_bulk_load_leaves_data_and_catalogue_as_before(crash_db, tmp_path):
-    env = dict(
-        os.environ,
-        DATABASE_URL=crash_db,
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-        FUPIN_MODE="dev",
-        FUPIN_VAR_DIR=str(tmp_path / "var"),
-        PYTHONPATH=str(ROOT),
-    )
-    _fupin(env, "migrate", "-v0")
-    _fupin(env, "import_regions", str(ROOT / "fupin" / "regions" / "data" / "zhuhui.csv"))
-    # 30,000 persons: above the default threshold (20,000), so the big file loads in bulk mode.
-    frame = roster_frame(30_000, seed=5)
-    first = frame.filter(pl.col("户编号").is_in(frame["户编号"].unique(maintain_order=True).head(50).implode()))
-    write_roster(first, tmp_path / "first.csv")
-    write_roster(frame, tmp_path / "big.csv")
-    _fupin(env, "import", str(tmp_path / "first.csv"), "--year", "2019", "--no-progress")
+    env, big = prepared(crash_db, tmp_path)
     before = _snapshot(crash_db)
     assert len(before[0][0]) == 50
-
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fupin", "import", str(tmp_path / "big.csv"), "--year", "2019"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    seen = b""
-    killed = False
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline and proc.poll() is None:
-            ready, _w, _x = select.select([proc.stderr], [], [], 0.05)
-            if ready:
-                seen += os.read(proc.stderr.fileno(), 65536)
-            tail = seen.decode("utf-8", errors="ignore").split("写入数据库")
-            # Rows are going in ("写入数据库: 23%|… 6000/30000"), so the indexes are gone: kill.
-            writing = len(tail) > 1 and any(
-                part.split("|")[-1].strip().split("/")[0].strip() not in ("", "0") for part in tail[1:] if "/" in part
-            )
-            if writing and _bulk_lock_held(crash_db):
-                proc.send_signal(signal.SIGKILL)
-                killed = True
-                break
-    finally:
-        if proc.poll() is None and not killed:
-            proc.kill()
-        proc.wait(timeout=30)
-    assert killed, seen.decode("utf-8", errors="ignore")[-2000:]
-    assert proc.returncode == -signal.SIGKILL
+    # Rows are going in while bulk mode holds its lock, so the indexes are gone: kill then.
+    kill_while_writing(env, big, also=lambda: _bulk_lock_held(crash_db), within=120)
     # The server rolls the import's transaction back once it sees the client gone.
     deadline = time.monotonic() + 60
     while _bulk_lock_held(crash_db) and time.monotonic() < deadline:
