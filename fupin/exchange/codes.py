@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext, gettext_lazy, override
 
 from fupin.assistance import choices as ac
 from fupin.registry import choices as rc
@@ -166,7 +166,7 @@ def expected(name: str, limit: int = 14) -> str:
     """The accepted labels for an error message ("应为 因病、因残 …")."""
     values = list(labels(name).values())
     more = "…" if len(values) > limit else ""
-    return "、".join(values[:limit]) + more
+    return gettext("、").join(values[:limit]) + more
 
 
 def to_code(name: str, raw: str) -> str | None:

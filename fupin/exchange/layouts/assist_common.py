@@ -53,7 +53,7 @@ def read_rows(table: Table, ctx: ImportContext, layout: Layout) -> Rows | None:
         ctx.issues.add(
             Issue(
                 "ignored_column",
-                _("未识别的列，已忽略：{names}").format(names="、".join(ignored)),
+                _("未识别的列，已忽略：{names}").format(names=_("、").join(ignored)),
                 table.sheet,
                 table.header_row,
                 severity=INFO,
