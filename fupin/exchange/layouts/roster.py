@@ -37,17 +37,12 @@ def load(data: RosterData, ctx: ImportContext, log: ChangeLog, *, write: bool) -
     """Match, check IDs against the registry, and plan (and with `write`, perform) the load
     of every household without errors."""
     matched = match(data, ctx)
-    id_conflicts(data, matched, ctx)
     codes = set(data.households["code"].to_list())
-    bad = ctx.issues.bad_households & codes
+    bad = id_conflicts(data, matched, ctx, ctx.issues.bad_households & codes) & codes
     data, matched = _keep(data, matched, bad)
-    # Dropping a household may strand an ID that a kept household takes over: check again.
-    for _round in range(3 if bad else 0):
-        more = id_conflicts(data, matched, ctx, keep=set(data.households["code"].to_list()))
-        if not more:
-            break
-        bad |= more
-        data, matched = _keep(data, matched, more)
+    # The caller chose to write before these checks: a file they reject is rejected whole, so
+    # it is only planned (its issues are the same), not written and rolled back.
+    write = write and (ctx.valid_only or not ctx.issues.error_count)
     plan = load_roster(data, matched, ctx, log, write=write)
     ctx.notes.extend(f"{code} {name}" for code, name in plan.ended)
     regions = data.households["region_id"].drop_nulls().unique().to_list()

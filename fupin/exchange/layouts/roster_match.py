@@ -1,8 +1,8 @@
 """Layout 1: match the file's households and members to the registry (reads only).
 
 Households are matched by 户编号, then by the head's 证件号码; members within a matched
-household by 证件号码. An ID number held by an active member of a household that the file
-does not cover is an error naming that household.
+household by 证件号码. An ID number held by an active member of a household that the import
+does not rewrite (not in the file, or in it but not loaded) is an error naming that household.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from fupin.exchange.layouts.roster_read import RosterData
 from fupin.exchange.layouts.roster_type import settle_household_type
 from fupin.regions.choices import RegionLevel
 from fupin.registry.models import Household, HouseholdYear, Member
+from fupin.utils.masking import mask_id
 
 HH_SCHEMA = {
     "id": pl.Int64,
@@ -241,39 +242,81 @@ def settle_hamlet(data: RosterData, matched: pl.DataFrame, ctx: ImportContext) -
     data.households = hh.with_columns(path.alias("_path")).drop("_db_region", "_db_hamlet")
 
 
-def id_conflicts(data: RosterData, matched: Matched, ctx: ImportContext, keep: set[str] | None = None) -> set[str]:
-    """File IDs held by an active member of a household the import does not rewrite.
-    Returns the file's household codes reported (they cannot load)."""
-    known = set(matched.members["id_number"].to_list())
-    members = data.members.filter(pl.col("id_number").is_not_null())
-    if keep is not None:
-        members = members.filter(pl.col("code").is_in(list(keep)))
-    # Members of households the import rewrites may move between those households; any other holder blocks.
-    rewritten = (
-        set(matched.households["id"].to_list())
-        if keep is None
-        else set(matched.households.filter(pl.col("file_code").is_in(list(keep)))["id"].to_list())
+def id_conflicts(data: RosterData, matched: Matched, ctx: ImportContext, bad: set[str]) -> set[str]:
+    """Report every file ID that an active member of a household the import does not rewrite
+    keeps, and return `bad` with the file's households that cannot load for it.
+
+    A member of a household the import rewrites may move to another file household (the
+    rewrite ends it there before the move inserts it). A household that does not load — bad
+    already, or bad here — is not rewritten, so its members stay, and every file household
+    taking one of them cannot load either: that follows to its end here (a chain across the
+    file may be long), so that the write never meets the registry's one-active-ID rule.
+    """
+    bad = set(bad)
+    pairs = _holders(data, matched)
+    if not pairs.height:
+        return bad
+    file_hid = dict(zip(matched.households["file_code"].to_list(), matched.households["id"].to_list(), strict=True))
+    # Held by a household the file does not rewrite at all (not in it, or closed).
+    outside = pairs.filter(~pl.col("household_id").is_in(list(file_hid.values())))
+    _report(outside, data, ctx, _("证件号码 {} 已登记在户 {}（{}）的在册成员名下"))
+    bad.update(outside["code"].drop_nulls().to_list())
+    # Held by a file household: blocked once that household does not load.
+    inside = pairs.filter(pl.col("household_id").is_in(list(file_hid.values())) & pl.col("code").is_not_null())
+    takers: dict[int, set[str]] = {}
+    for code, hid in inside.select("code", "household_id").iter_rows():
+        takers.setdefault(hid, set()).add(code)
+    queue = [file_hid[c] for c in bad if c in file_hid]
+    newly: set[str] = set()
+    while queue:
+        for code in takers.get(queue.pop(), ()):
+            if code not in bad:
+                bad.add(code)
+                newly.add(code)
+                if code in file_hid:
+                    queue.append(file_hid[code])
+    if newly:
+        dropped = [file_hid[c] for c in bad if c in file_hid]
+        stranded = inside.filter(pl.col("code").is_in(list(newly)) & pl.col("household_id").is_in(dropped))
+        _report(
+            stranded,
+            data,
+            ctx,
+            _("证件号码 {} 已登记在户 {}（{}）的在册成员名下；该户有错误未导入，此人仍属该户"),
+        )
+    return bad
+
+
+def _holders(data: RosterData, matched: Matched) -> pl.DataFrame:
+    """The file's member rows whose ID an active member of another registry household holds:
+    `_row`, `code`, `id_number`, and the holder's `household_id`, `holder` (its code) and
+    `holder_name`. The matched households' members are at hand; only the rest is asked."""
+    members = data.members.filter(pl.col("id_number").is_not_null()).select("_row", "code", "id_number")
+    codes = matched.households.select(pl.col("id").alias("household_id"), pl.col("code").alias("holder"))
+    known = matched.members.select("id_number", "household_id", pl.col("name").alias("holder_name")).join(
+        codes, on="household_id"
     )
-    ask = (
-        [i for i in members["id_number"].to_list() if i not in known]
-        if keep is None
-        else members["id_number"].to_list()
-    )
-    if not ask:
-        return set()
+    ask = members.join(known.select("id_number"), on="id_number", how="anti")["id_number"].to_list()
     holders = bulk.fetch(
-        f"SELECT m.id_number, h.code, m.name, m.household_id FROM {bulk.quote(Member._meta.db_table)} m "  # noqa: S608
+        f"SELECT m.id_number, m.household_id, h.code, m.name FROM {bulk.quote(Member._meta.db_table)} m "  # noqa: S608
         f"JOIN {bulk.quote(Household._meta.db_table)} h ON h.id = m.household_id "
         f"WHERE m.ended_on IS NULL AND m.id_number IN ({{keys}})",
         ask,
-        {"id_number": pl.String, "holder": pl.String, "holder_name": pl.String, "household_id": pl.Int64},
+        {"id_number": pl.String, "household_id": pl.Int64, "holder": pl.String, "holder_name": pl.String},
     )
-    holders = holders.filter(~pl.col("household_id").is_in(list(rewritten)))
-    if not holders.height:
-        return set()
-    rows = members.join(holders, on="id_number").with_columns(
-        pl.format(_("证件号码已登记在户 {}（{}）的在册成员名下"), "holder", "holder_name").alias("message"),
-        pl.col("id_number").alias("value"),
+    holders = pl.concat([known.select(holders.columns), holders], how="vertical_relaxed")
+    own = matched.households.select(pl.col("file_code").alias("code"), pl.col("id").alias("_own"))
+    pairs = members.join(holders, on="id_number").join(own, on="code", how="left")
+    # A member the registry has in the row's own household is no conflict.
+    return pairs.filter(pl.col("_own").is_null() | (pl.col("_own") != pl.col("household_id"))).drop("_own")
+
+
+def _report(rows: pl.DataFrame, data: RosterData, ctx: ImportContext, message: str) -> None:
+    """One id_registered error per row, naming the holding household; the ID is masked."""
+    if not rows.height:
+        return
+    masked = pl.col("id_number").map_elements(mask_id, return_dtype=pl.String)
+    rows = rows.sort("_row").with_columns(
+        pl.format(message, masked, "holder", "holder_name").alias("message"), masked.alias("value")
     )
     ctx.issues.add_frame(rows, kind="id_registered", message="", sheet=data.sheet, column=data.headers["id_number"])
-    return set(rows["code"].to_list())
