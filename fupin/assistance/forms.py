@@ -3,10 +3,13 @@ every rule and save, and their errors come back under the fields they name."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import groupby
 from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +28,7 @@ from fupin.assistance.models import (
     VisitPolicy,
     WorkTeam,
 )
+from fupin.assistance.selectors.coverage import NEAR_OTHER, NEAR_TOWNSHIP, NEAR_VILLAGE, pairing_candidates
 from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
 from fupin.registry.forms import region_field
@@ -142,9 +146,35 @@ class ProjectForm(ServiceForm):
         self.order_fields(["name", "kind", "region"])
 
 
+CANDIDATE_GROUPS = {
+    NEAR_VILLAGE: _("本村工作队"),
+    NEAR_TOWNSHIP: _("本乡镇"),
+    NEAR_OTHER: _("其他"),
+}
+
+
+class CandidateIterator(ModelChoiceIterator):
+    """The candidates in <optgroup>s by nearness, from the one ordered query of
+    `pairing_candidates` (every cadre in scope stays selectable; the groups only sort)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for near, cadres in groupby(self.queryset.iterator(), key=lambda c: c.nearness):
+            yield (CANDIDATE_GROUPS[near], [self.choice(c) for c in cadres])
+
+
 class CadreChoiceField(forms.ModelChoiceField):
+    iterator = CandidateIterator
+
     def label_from_instance(self, obj: Cadre) -> str:
-        return _("{name}（{region}）").format(name=obj.name, region=obj.region.name)
+        # `held` comes from `pairing_candidates`; a team member shows unit and team.
+        org = obj.employer_name
+        if obj.team is not None:
+            org = f"{org}/{obj.team.name}" if org else obj.team.name
+        return _("{name}（{region} · {org}）在帮 {held} 户").format(
+            name=obj.name, region=obj.region.name, org=org, held=getattr(obj, "held", 0)
+        )
 
 
 class PairingAssignForm(forms.Form):
@@ -152,11 +182,9 @@ class PairingAssignForm(forms.Form):
     started_on = forms.DateField(label=_("帮扶开始时间"), initial=timezone.localdate, widget=date_input())
     reason = forms.CharField(label=_("更换原因"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, user: Any, **kw: Any) -> None:
+    def __init__(self, *args: Any, user: Any, household: Household, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        model_choice(self, "cadre").queryset = (
-            Cadre.objects.for_user(user, "view").serving().select_related("region").order_by("name")
-        )
+        model_choice(self, "cadre").queryset = pairing_candidates(user=user, household=household)
 
 
 class PairingEndForm(forms.Form):

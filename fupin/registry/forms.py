@@ -29,6 +29,7 @@ from fupin.registry.choices import (
 )
 from fupin.registry.models import Household, HouseholdYear, Member
 from fupin.registry.services.common import check_not_after_today
+from fupin.registry.validation import id_number_problems
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -246,8 +247,20 @@ def _reason_choices(codes: set[str]) -> list[tuple[str, Any]]:
 class MemberForm(forms.Form):
     """A member's facts (resident ID numbers: birth date and sex are derived from them)."""
 
-    def __init__(self, *args: Any, head: bool = False, join: bool = False, sensitive: bool = True, **kw: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        head: bool = False,
+        join: bool = False,
+        sensitive: bool = True,
+        id_type: str | None = None,
+        **kw: Any,
+    ) -> None:
         super().__init__(*args, **kw)
+        # When the caller knows the ID type (a new head is a resident), the number is checked
+        # here, with the other fields, so one submit shows every error: the service's own check
+        # runs only once both forms are valid, which made a wrong check digit a second round.
+        self.id_type = id_type
         for name in MEMBER_FORM_FIELDS:
             if name == "relation" and head:
                 continue  # the head stays head; ending them names a new head
@@ -269,6 +282,14 @@ class MemberForm(forms.Form):
             self.fields["joined_on"] = forms.DateField(
                 label=_("加入日期"), initial=timezone.localdate, widget=date_input()
             )
+
+    def clean_id_number(self) -> str:
+        raw = self.cleaned_data["id_number"]
+        if self.id_type is not None:
+            _number, errors = id_number_problems(self.id_type, raw)
+            if errors:
+                raise ValidationError(errors["id_number"], code="id_number")
+        return raw  # the service normalises it
 
     @staticmethod
     def initial_for(m: Member) -> dict[str, Any]:

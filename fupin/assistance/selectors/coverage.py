@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from fupin.assistance.models import Cadre, Pairing
@@ -138,3 +138,42 @@ def cadre_workload(*, user: Any, year: int | None = None) -> tuple[QuerySet[Cadr
         .order_by("-held", "name", "pk")
     )
     return qs, limit
+
+
+# How near a cadre is to a household, the groups of the pairing form's cadre list.
+NEAR_VILLAGE, NEAR_TOWNSHIP, NEAR_OTHER = 0, 1, 2
+
+
+def _ancestor_path(region: Region, level: int) -> str | None:
+    """The path of `region`'s ancestor at `level` (its own when at that level), None above it."""
+    up = region.level - level
+    if up < 0:
+        return None
+    return region.path[: len(region.path) - up * Region.steplen]
+
+
+def pairing_candidates(*, user: Any, household: Household) -> QuerySet[Cadre]:
+    """Serving cadres in scope who may take `household`, nearest and least busy first, in one
+    query: `nearness` is NEAR_VILLAGE for the work team stationed in the household's village
+    (and cadres serving that village), NEAR_TOWNSHIP for the rest of its township, else
+    NEAR_OTHER; `held` is the number of households each holds now."""
+    region = household.region
+    village = _ancestor_path(region, RegionLevel.VILLAGE)
+    township = _ancestor_path(region, RegionLevel.TOWNSHIP)
+    whens = []
+    for path, near in ((village, NEAR_VILLAGE), (township, NEAR_TOWNSHIP)):
+        if path is not None:
+            here = Q(region__path__startswith=path) | Q(
+                team__ended_on__isnull=True, team__region__path__startswith=path
+            )
+            whens.append(When(here, then=Value(near)))
+    return (
+        Cadre.objects.for_user(user, "view")
+        .serving()
+        .select_related("unit", "team", "region")
+        .annotate(
+            held=Count("pairings", filter=Q(pairings__ended_on__isnull=True)),
+            nearness=Case(*whens, default=Value(NEAR_OTHER), output_field=IntegerField()),
+        )
+        .order_by("nearness", "held", "name", "pk")
+    )

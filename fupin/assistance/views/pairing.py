@@ -105,7 +105,7 @@ def workload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pairing_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     h = scoped_household(request, pk, "assistance.add_pairing")
-    form = forms.PairingAssignForm(request.POST or None, user=request.user)
+    form = forms.PairingAssignForm(request.POST or None, user=request.user, household=h)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         done = run_service(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from fupin.accounts.scoping import scope_paths
 from fupin.core.api.errors import raised_in_module
 from fupin.registry import selectors, services
+from fupin.registry.choices import IdType
 from fupin.registry.forms import (
     DEFAULT_PAGE_SIZE,
     INCOME_FIELDS,
@@ -156,8 +157,10 @@ def household_create(request: HttpRequest) -> HttpResponse:
     if not household_regions(request.user, perm).exists():
         raise Http404
     form = HouseholdForm(request.POST or None, user=request.user, perm=perm, with_code=True)
-    head = MemberForm(request.POST or None, prefix="head", head=True)
-    if request.method == "POST" and form.is_valid() and head.is_valid():
+    head = MemberForm(request.POST or None, prefix="head", head=True, id_type=IdType.RESIDENT)
+    # Both forms are validated (no short-circuit `and`) so one submit reports all their errors.
+    valid = [form.is_valid(), head.is_valid()]
+    if request.method == "POST" and all(valid):
         h = run_service(
             lambda exc: head if _head_error(exc) else form,
             lambda: services.household_create(
