@@ -267,6 +267,8 @@ class FindingDecideSerializer(serializers.Serializer):
 
 
 class ComparisonListSerializer(DisplayLabelsMixin, serializers.ModelSerializer):
+    problems = serializers.SerializerMethodField()
+
     class Meta:
         model = ComparisonList
         fields = [
@@ -290,6 +292,16 @@ class ComparisonListSerializer(DisplayLabelsMixin, serializers.ModelSerializer):
             "created",
         ]
         display_fields = ["kind"]
+
+    def get_problems(self, obj: ComparisonList) -> dict[str, Any]:
+        # The rejected and repeated numbers are ID numbers (a bad check digit is usually a typo of a real one):
+        # masked like every other ID in the API; the line numbers locate them in the uploaded file.
+        problems = dict(obj.problems or {})
+        if self.context.get("sensitive"):
+            return problems
+        problems["invalid"] = [{**p, "value": mask_id(p.get("value"))} for p in problems.get("invalid", [])]
+        problems["duplicates"] = [{**d, "id": mask_id(d.get("id"))} for d in problems.get("duplicates", [])]
+        return problems
 
 
 class ComparisonUploadSerializer(serializers.Serializer):

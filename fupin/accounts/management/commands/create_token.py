@@ -9,7 +9,8 @@ from fupin.core.choices import ChangeSource
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("生成（或显示）用户的 API 令牌；--reset 作废旧令牌并生成新令牌")  # type: ignore[assignment]
+    # A plain str: argparse's description formatter calls re.sub on it and rejects a lazy proxy.
+    help = "生成（或显示）用户的 API 令牌；--reset 作废旧令牌并生成新令牌"
 
     def add_arguments(self, parser):
         parser.add_argument("username")

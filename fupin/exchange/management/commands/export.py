@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from fupin.exchange.choices import ExportLayout
 from fupin.exchange.services.exports import export_layout
 from fupin.regions.models import Region
+from fupin.registry.models import HouseholdYear
 
 
 class Command(BaseCommand):
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         path = Path(opts["path"])
         if path.suffix.lower() not in (".xlsx", ".csv"):
             raise CommandError(_("文件扩展名应为 .xlsx 或 .csv"))
+        if not path.parent.is_dir():
+            raise CommandError(_("目录不存在：{path}").format(path=path.parent))
         region = None
         if opts["region"]:
             region = Region.objects.filter(code=opts["region"]).first()
@@ -34,4 +37,18 @@ class Command(BaseCommand):
             n = export_layout(path, layout_key=opts["layout"], region=region, year=opts["year"])
         except ValueError as exc:
             raise CommandError(_("版式 {layout} 尚不能导出").format(layout=exc)) from exc
+        except OSError as exc:
+            raise CommandError(_("无法写入 {path}：{error}").format(path=path, error=exc.strerror or exc)) from exc
         self.stdout.write(_("已导出 {n} 行到 {path}").format(n=n, path=path))
+        if opts["year"] and opts["layout"] == ExportLayout.ROSTER and not self._has_year(opts["year"], region):
+            # Blank income columns re-imported for another year would clear that year's figures.
+            self.stderr.write(
+                _("注意：{year} 年没有收入和生产生活条件数据，导出文件中这些列为空").format(year=opts["year"])
+            )
+
+    @staticmethod
+    def _has_year(year: int, region: Region | None) -> bool:
+        facts = HouseholdYear.objects.filter(year=year)
+        if region is not None:
+            facts = facts.filter(household__region__code__startswith=region.code)
+        return facts.exists()

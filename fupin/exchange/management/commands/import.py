@@ -33,6 +33,9 @@ class Command(BaseCommand):
         path = Path(opts["path"])
         if not path.exists():
             raise CommandError(_("文件不存在：{path}").format(path=path))
+        # Checked before importing: a bad --report path must not fail after the data has been written.
+        if opts["report"] and not Path(opts["report"]).parent.is_dir():
+            raise CommandError(_("目录不存在：{path}").format(path=Path(opts["report"]).parent))
         progress = TerminalProgress(
             Job(kind="exchange.import"), stream=self.stderr._out, enabled=not opts["no_progress"]
         )

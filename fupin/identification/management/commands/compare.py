@@ -15,6 +15,7 @@ from fupin.identification.choices import ListKind
 from fupin.identification.services.comparison import list_kind_parse
 from fupin.identification.services.recheck import common_region
 from fupin.regions.models import Region
+from fupin.utils.masking import mask_id
 
 
 class Command(BaseCommand):
@@ -75,4 +76,7 @@ class Command(BaseCommand):
 
         problems = ComparisonList.objects.get(pk=r["comparison_id"]).problems
         for item in problems.get("invalid", [])[:20]:
-            self.stdout.write(_("  第 {line} 行 证件号码“{value}”：{message}").format(**item))
+            # Masked like every other list: an ID with a bad check digit is usually a typo of a real one.
+            self.stdout.write(
+                _("  第 {line} 行 证件号码“{value}”：{message}").format(**{**item, "value": mask_id(item["value"])})
+            )

@@ -10,6 +10,7 @@ from fupin.core.choices import ChangeSource, JobStatus
 from fupin.core.errors import ApplicationError
 from fupin.core.jobs import TerminalProgress, execute
 from fupin.core.models import Job
+from fupin.identification.choices import FindingKind
 from fupin.identification.services.recheck import recheck_create
 from fupin.regions.models import Region
 
@@ -57,7 +58,11 @@ class Command(BaseCommand):
                 lists=t.get("lists", 0),
                 lf=t.get("list_findings", 0),
                 cand=t.get("candidates", 0),
-                dups=t.get("duplicates", {}),
+                # Labelled counts, not the stored dict with its English keys.
+                dups=_("、").join(
+                    f"{FindingKind(k).label} {n}" for k, n in t.get("duplicates", {}).items() if k in FindingKind.values
+                )
+                or "0",
             )
         )
         for row in recheck.summary.get("townships", []):
@@ -66,4 +71,5 @@ class Command(BaseCommand):
                     name=row["name"], open=row["open_total"], new=row["new_total"], cand=row["candidates"]
                 )
             )
-        self.stdout.write(_("耗时（秒）：{t}").format(t=recheck.timings))
+        timings = _("、").join(f"{k} {v}" for k, v in (recheck.timings or {}).items())
+        self.stdout.write(_("耗时（秒）：{t}").format(t=timings))

@@ -34,6 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
     def handle(self, *args, **opts) -> None:
+        if not opts["path"] and (opts["kind"] or opts["region"]):
+            # Without --list they would be silently ignored: the screening itself covers every region.
+            raise CommandError(_("--kind 和 --region 只用于 --list 登记的名单"), returncode=2)
         year = opts["year"] or timezone.localdate().year
         ctx = Context(actor=None, source=ChangeSource.COMMAND)
         if opts["path"]:
@@ -69,10 +72,12 @@ class Command(BaseCommand):
             raise CommandError(_("请用 --kind 指明名单类型：{kinds}").format(kinds="、".join(KINDS)))
         if region_code:
             region = Region.objects.filter(code=region_code).first()
+            if region is None:
+                raise CommandError(_("区划代码 {code} 不存在").format(code=region_code))
         else:
             region = Region.objects.get_first_root_node()
         if region is None:
-            raise CommandError(_("区域 {code} 不存在").format(code=region_code or "-"))
+            raise CommandError(_("区域 {code} 不存在").format(code="-"))
         try:
             dl, warnings = department_list_upload(
                 ctx=ctx, region=region, kind=KINDS[kind], year=year, upload=path, filename=path.name
