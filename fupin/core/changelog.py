@@ -69,6 +69,26 @@ def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, A
     return data
 
 
+# The columns a bulk writer fills for each change (after its own id), in this order: the
+# importer and the monitoring screening write change rows by COPY / executemany, not the ORM.
+BULK_COLUMNS = (
+    "time",
+    "actor_id",
+    "actor_name",
+    "action",
+    "source",
+    "batch_id",
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "related_type_id",
+    "related_id",
+    "before",
+    "after",
+    "reason",
+)
+
+
 def change_row(
     ctx: Context,
     *,

@@ -15,7 +15,7 @@ import polars as pl
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from fupin.core.changelog import MASKERS, Context
+from fupin.core.changelog import BULK_COLUMNS, MASKERS, Context
 from fupin.core.choices import ChangeAction
 from fupin.core.models import ObjectChange
 from fupin.exchange import bulk
@@ -278,21 +278,5 @@ class ChangeLog:
             bulk.allocate_ids(ObjectChange._meta.db_table, frame.height),
             pl.lit(self.now).dt.replace_time_zone(None).alias("time"),
         )
-        frame = frame.select(
-            "id",
-            "time",
-            "actor_id",
-            "actor_name",
-            "action",
-            "source",
-            "batch_id",
-            "content_type_id",
-            "object_id",
-            "object_repr",
-            "related_type_id",
-            "related_id",
-            "before",
-            "after",
-            "reason",
-        )
+        frame = frame.select("id", *BULK_COLUMNS)
         self.count += bulk.insert(ObjectChange._meta.db_table, frame, uuids={"batch_id"})

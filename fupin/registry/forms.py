@@ -29,6 +29,7 @@ from fupin.registry.choices import (
 )
 from fupin.registry.models import Household, HouseholdYear, Member
 from fupin.registry.services.common import check_not_after_today
+from fupin.registry.services.years import YEAR_FIELDS
 from fupin.registry.validation import id_number_problems
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -347,34 +348,9 @@ class HouseholdCloseForm(forms.Form):
         return on
 
 
-YEAR_FORM_FIELDS = (
-    "wage_income",
-    "business_income",
-    "property_income",
-    "transfer_income",
-    "production_cost",
-    "claims_income",
-    "compliant_out_of_pocket",
-    "arable_land",
-    "irrigated_land",
-    "forest_land",
-    "housing_area",
-    "road_distance",
-    "road_type",
-    "electricity_living",
-    "electricity_production",
-    "tv",
-    "dangerous_house",
-    "house_grade",
-    "water_safe",
-    "water_difficult",
-    "fuel",
-    "toilet",
-    "cooperative",
-    "relocation",
-    "relocation_mode",
-    "resettlement",
-)
+# Every yearly fact the service stores except 户报人均纯收入, which only an import carries
+# (the form's per-capita income is computed, never typed).
+YEAR_FORM_FIELDS = tuple(f for f in YEAR_FIELDS if f != "stated_per_capita")
 INCOME_FIELDS = YEAR_FORM_FIELDS[:7]
 
 

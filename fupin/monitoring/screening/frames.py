@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
-from fupin.core.changelog import Context
+from fupin.core.changelog import BULK_COLUMNS, Context
 from fupin.core.choices import ChangeAction
 from fupin.core.models import ObjectChange
 from fupin.monitoring.choices import AlertSource, AlertStatus, ProcedureStep
@@ -343,22 +343,7 @@ def alerts_insert(ctx: Context, rows: list[dict[str, Any]], *, today: dt.date) -
     _write(Alert._meta.db_table, ["id", *ALERT_COLUMNS], alerts)
     _write(
         ObjectChange._meta.db_table,
-        [
-            "time",
-            "actor_id",
-            "actor_name",
-            "action",
-            "source",
-            "batch_id",
-            "content_type_id",
-            "object_id",
-            "object_repr",
-            "related_type_id",
-            "related_id",
-            "before",
-            "after",
-            "reason",
-        ],
+        list(BULK_COLUMNS),
         changes,
     )
     return done
