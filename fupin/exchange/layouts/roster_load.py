@@ -384,9 +384,14 @@ class RosterLoader:
                 )
         have = set(present)
         net = net_cents(have)
+        # A household whose yearly cells are all blank states nothing about the year (an older
+        # roster, a department's roster without incomes): its yearly fact in the registry stays
+        # as it is rather than becoming zeros (docs/decisions/0009). Taken before YEAR_ZERO fills.
+        stated = pl.any_horizontal([pl.col(n).is_not_null() for n in YEAR_INPUT if n in present])
         frame = hh.select(
             pl.col("household_id"),
             pl.col("code"),
+            stated.alias("_stated"),
             *exprs,
             pl.col("persons").cast(pl.Int64).alias("persons"),
             net.alias("net_income"),
@@ -397,8 +402,21 @@ class RosterLoader:
         fields = [n for n in YEAR_INPUT if n in present] + ["persons", "net_income", "per_capita_net_income"]
         db = self.matched.years.rename({"id": "year_id"})
         keyed = frame.join(db.select("year_id", "household_id"), on="household_id", how="left")
-        new = keyed.filter(pl.col("year_id").is_null())
-        old = keyed.filter(pl.col("year_id").is_not_null()).rename({"year_id": "id"})
+        # A new yearly fact is created even from blank cells (zeros where YEAR_ZERO says so).
+        new = keyed.filter(pl.col("year_id").is_null()).drop("_stated")
+        matched = keyed.filter(pl.col("year_id").is_not_null())
+        stated_rows = matched.filter(pl.col("_stated")).drop("_stated")
+        # All blank: the registry's amounts and answers for the year stay; only the household's
+        # size follows the file, and the per-capita income with it.
+        kept_cols = [n for n in YEAR_INPUT if n in present] + ["net_income"]
+        kept = (
+            matched.filter(~pl.col("_stated"))
+            .drop(*kept_cols, "per_capita_net_income", "_stated")
+            .join(db.select("year_id", *kept_cols), on="year_id")
+            .with_columns(per_capita_cents(pl.col("net_income"), pl.col("persons")).alias("per_capita_net_income"))
+            .select(stated_rows.columns)
+        )
+        old = pl.concat([stated_rows, kept], how="vertical_relaxed").rename({"year_id": "id"})
         self.plan.years.created = new.height
         if old.height:
             changed, fields = diff_rows(old, db.rename({"year_id": "id"}), fields)
