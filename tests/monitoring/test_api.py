@@ -79,5 +79,5 @@ def test_village_incidence(in_2021, coordinator):
     village = region(DACHANG)
     village.rural_population = 500
     village.save()
-    rows = {r["code"]: r for r in api(coordinator).get("/api/v1/monitoring/villages/").data}
+    rows = {r["code"]: r for r in api(coordinator).get("/api/v1/monitoring/villages/").data["results"]}
     assert rows[DACHANG]["rural_population"] == 500 and rows[DACHANG]["meets"] is True

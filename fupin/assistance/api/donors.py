@@ -36,7 +36,9 @@ class PublicWishViewSet(viewsets.GenericViewSet):
         return Wish.objects.public()
 
     def list(self, request):
-        return Response(s.PublicWishSerializer(public_wishes(), many=True).data)
+        # Paged like every other list (count, next, previous, results); the board itself is a list.
+        page = self.paginate_queryset(public_wishes())
+        return self.get_paginated_response(s.PublicWishSerializer(page, many=True).data)
 
     @extend_schema(summary=_("爱心人士认领心愿"), request=None, responses={201: s.DonorClaimSerializer, **ERRORS})
     @action(detail=True, methods=["post"])

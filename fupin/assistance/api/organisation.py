@@ -231,7 +231,6 @@ class MeasureItemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
 
     scoped_model = MeasureItem
     serializer_class = s.MeasureItemSerializer
-    pagination_class = None
 
     def refine_queryset(self, qs):
         return qs.order_by("category", "sort", "name")

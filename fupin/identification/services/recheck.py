@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,11 +83,30 @@ def recheck_create(*, ctx: Context, year: int | None = None, region: Region | No
         region = common_region() if ctx.actor is None else _actor_region(ctx)
     check_scope(ctx, RUN, region)
     year = year or latest_policy_year()
+    years = _policy_years(region)
+    if year not in years:
+        # A run without a poverty line assesses nobody: refused here, before any row or job exists.
+        raise ApplicationError(
+            _("{year} 年没有适用于{region}的扶贫标准，不能开展回头看；有扶贫标准的年度：{years}").format(
+                year=year, region=region.name, years=_("、").join(map(str, years)) or _("无")
+            )
+        )
     r = Recheck.objects.create(
         region=region, year=year, started_by=ctx.actor if ctx.actor is not None and ctx.actor.pk else None
     )
     log_create(ctx, r)
     return r
+
+
+def _policy_years(region: Region) -> list[int]:
+    """The years with a poverty line that can apply somewhere in `region`: national, set for
+    one of its ancestors, or for a place inside it (a village's own version counts)."""
+    ancestors = [region.path[:i] for i in range(Region.steplen, len(region.path) + 1, Region.steplen)]
+    within = Q(region__isnull=True) | Q(region__path__in=ancestors) | Q(region__path__startswith=region.path)
+    versions = PolicyVersion.objects.current().filter(
+        within, poverty_line__isnull=False, effective_from__lte=timezone.localdate()
+    )
+    return sorted(set(versions.values_list("year", flat=True)))
 
 
 def _policy_frame(recheck: Recheck) -> tuple[pl.DataFrame, dict[int, PolicyVersion]]:

@@ -21,6 +21,7 @@ from fupin.monitoring.incidence import incidence_table
 from fupin.monitoring.models import Alert, AlertStep, ExitCase, ExitStep, MonitoringObject
 from fupin.monitoring.services.alerts import alert_report
 from fupin.monitoring.services.procedure import alert_step
+from fupin.regions.models import Region
 from fupin.registry.models import Household
 
 READ_WRITE = ["get", "post", "head", "options"]  # nothing is deleted or edited in place
@@ -163,12 +164,17 @@ class ExitCaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema(
     tags=["防返贫监测"], summary=_("各村贫困发生率与退出条件"), responses={200: s.VillageIncidenceSerializer(many=True)}
 )
-class VillageIncidenceViewSet(viewsets.ViewSet):
+class VillageIncidenceViewSet(viewsets.GenericViewSet):
     authentication_classes = API_AUTHENTICATION
     permission_classes = [IsAuthenticatedActive]
+    serializer_class = s.VillageIncidenceSerializer
+    # Only for the schema generator: the rows are villages, computed by `incidence_table`.
+    queryset = Region.objects.none()
 
     def list(self, request):
         if not (request.user.is_superuser or scope_paths(request.user, "monitoring.view_incidence")):
             raise NotFound()
-        table = incidence_table(user=request.user)
-        return Response(s.VillageIncidenceSerializer(table.rows, many=True).data)
+        # The table is computed whole (a district's few hundred villages, a grouped query per
+        # village depth) and paged like every other list.
+        page = self.paginate_queryset(incidence_table(user=request.user).rows)
+        return self.get_paginated_response(s.VillageIncidenceSerializer(page, many=True).data)

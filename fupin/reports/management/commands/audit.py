@@ -8,6 +8,7 @@ from fupin.core.models import Job
 from fupin.regions.models import Region
 from fupin.reports.choices import AuditRule
 from fupin.reports.models import AuditFinding
+from fupin.reports.selectors.years import year_data
 from fupin.reports.services.audit import audit_run
 from fupin.reports.views.common import default_year
 
@@ -31,6 +32,10 @@ class Command(BaseCommand):
                 raise CommandError(_("请用 --region 指定检查范围（区划代码）"))
             place = tops.get()
         year = year or default_year()
+        # Rules on the year's income and measures flag every household of a year without them.
+        note = year_data(year=year, region=place).note()
+        if note:
+            self.stderr.write(note)
         progress = TerminalProgress(Job(kind="reports.audit"), enabled=self.stderr.isatty())
         run = audit_run(
             ctx=Context(actor=None, source=ChangeSource.COMMAND), region=place, year=year, progress=progress

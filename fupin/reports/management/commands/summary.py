@@ -7,6 +7,7 @@ from fupin.regions.models import Region
 from fupin.registry.choices import WelfarePost
 from fupin.reports.labels import INDICATOR_LABELS
 from fupin.reports.selectors.indicators import indicators
+from fupin.reports.selectors.years import year_data
 from fupin.utils.money import fmt
 
 
@@ -27,6 +28,11 @@ class Command(BaseCommand):
             if place is None:
                 raise CommandError(f"区划代码 {region} 不存在")
         result = indicators(year=year, region=place)
+        # The registry's counts come out for any year; say so when the year itself has no records.
+        # On stderr, so that --json stays parseable.
+        note = year_data(year=year, region=place).note(partial=False)
+        if note:
+            self.stderr.write(note)
         if json:
             self.stdout.write(_dumps(result))
             return
