@@ -41,6 +41,7 @@ KIND_LABELS = {
     "repaired": gettext_lazy("已自动修正"),
     "ignored_column": gettext_lazy("未识别的列（已忽略）"),
     "skipped": gettext_lazy("已跳过的行"),
+    "sheet_skipped": gettext_lazy("已跳过的工作表"),
 }
 
 

@@ -315,6 +315,13 @@ def load_measures(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool
     return run_rows(rows, ctx, write=write, entity="measures", apply=apply)
 
 
+def _money(value: Decimal | None) -> int | float | None:
+    """An amount as the roster export writes one: 2000, not 2000.0 (a float cell in CSV)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral() else float(value)
+
+
 def measure_rows(*, region: Region | None = None, year: int | None = None) -> Iterator[list[Any]]:
     qs = Measure.objects.select_related("household", "item", "project", "beneficiary").order_by(
         "household__code", "year", "id"
@@ -331,7 +338,7 @@ def measure_rows(*, region: Region | None = None, year: int | None = None) -> It
             codes.labels("measure_category").get(m.category),
             m.item.name,
             m.project.name if m.project else None,
-            float(m.amount) if m.amount is not None else None,
+            _money(m.amount),
             m.started_on,
             m.ended_on,
             codes.labels("measure_status").get(m.status),

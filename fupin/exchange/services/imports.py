@@ -25,7 +25,7 @@ from fupin.exchange import bulk
 from fupin.exchange.changes import ChangeLog
 from fupin.exchange.choices import BatchStatus
 from fupin.exchange.context import ImportContext
-from fupin.exchange.issues import INFO, Issue, Issues
+from fupin.exchange.issues import INFO, WARNING, Issue, Issues
 from fupin.exchange.models import ImportBatch
 from fupin.exchange.reading import FileProblem, Table, read_grids, table_of
 from fupin.exchange.regionindex import RegionIndex
@@ -59,7 +59,6 @@ class ImportResult:
     sheets: list[SheetResult] = field(default_factory=list)
     ended: list[tuple[str, str]] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    changes: int = 0
     region_ids: list[int] = field(default_factory=list)  # where the loaded households are
 
     @property
@@ -74,6 +73,16 @@ class ImportResult:
                 for k, v in counts.items():
                     agg[k] = agg.get(k, 0) + v
         return out
+
+    @property
+    def changes(self) -> int:
+        """The records created, updated or ended, as `counts` lists them: the same for a
+        preview (nothing written) and for the load of the same file. (It was the number of
+        change-log rows written, so 0 in every preview, and a new household's members, logged
+        nested in its row, were not counted.) A rejected file changes nothing."""
+        if self.status == BatchStatus.REJECTED:
+            return 0
+        return sum(n for counts in self.totals().values() for k, n in counts.items() if k != "unchanged")
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -98,8 +107,13 @@ def file_sha256(path: Path) -> str:
 
 
 def recognise(tables: list[Table], issues: Issues) -> list[tuple[Layout, Table]]:
-    """Which layout each sheet carries: by sheet name, else by its header."""
-    found: list[tuple[Layout, Table]] = []
+    """Which layout each sheet carries: by sheet name, else by its header.
+
+    One sheet per layout: the one named for it is preferred, otherwise the one whose header
+    names most of its columns (the first on a tie). Another sheet that merely looks like the
+    same layout (a 汇总 sheet headed 乡(镇), 行政村, 户数 …) is skipped with a warning: read as
+    a roster it rejected the whole workbook for the columns a summary never has."""
+    candidates: list[tuple[Layout, Table, tuple[bool, int]]] = []
     all_layouts = layouts()
     for table in tables:
         by_name = [lay for lay in all_layouts if table.sheet.strip() in lay.sheet_names]
@@ -112,7 +126,28 @@ def recognise(tables: list[Table], issues: Issues) -> list[tuple[Layout, Table]]
                 Issue("ignored_column", _("未识别为任何台账格式，已跳过"), table.sheet, table.header_row, severity=INFO)
             )
             continue
-        found.append((layout, table))
+        candidates.append((layout, table, (bool(by_name), layout.score(table.headers))))
+    best: dict[str, tuple[Table, tuple[bool, int]]] = {}
+    for layout, table, rank in candidates:
+        if layout.key not in best or rank > best[layout.key][1]:
+            best[layout.key] = (table, rank)
+    found: list[tuple[Layout, Table]] = []
+    for layout, table, _rank in candidates:
+        kept = best[layout.key][0]
+        if table is kept:
+            found.append((layout, table))
+            continue
+        issues.add(
+            Issue(
+                "sheet_skipped",
+                _("表头也像“{title}”，但已从工作表“{kept}”导入{title}，本工作表已跳过").format(
+                    title=_(layout.title), kept=kept.sheet
+                ),
+                table.sheet,
+                table.header_row,
+                severity=WARNING,
+            )
+        )
     return sorted(found, key=lambda pair: pair[0].order)
 
 
@@ -238,7 +273,7 @@ def import_file(
                 # A dry run may have written rows of layouts 2–5 to check them: undo them all.
                 result.status = "checked"
                 raise _Rejected
-            result.changes = log.write(progress=_advance(progress))
+            log.write(progress=_advance(progress))
             result.status = BatchStatus.LOADED
             _save_batch(batch, result, ctx, path, job, regions)
     except _Rejected:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from fupin.exchange.choices import BatchStatus
+from fupin.exchange.issues import INFO, WARNING
 
 ENTITY_LABELS = {
     "households": "户",
@@ -36,6 +37,7 @@ def count_line(entity: str, counts: dict[str, int]) -> str:
 def summary_lines(result: Any) -> list[str]:
     lines: list[str] = []
     issues = result.issues
+    loaded = result.status == BatchStatus.LOADED
     if result.status == BatchStatus.LOADED:
         lines.append(
             _("已导入 {name}（{year} 年度，批次 {batch}）").format(
@@ -44,6 +46,10 @@ def summary_lines(result: Any) -> list[str]:
         )
     elif result.status == BatchStatus.REJECTED:
         lines.append(_("文件 {name} 有错误，已拒绝，数据库未做任何修改。").format(name=result.file_name))
+        if result.sheets:
+            # The counts below are what the households without errors would do: without this
+            # line "户：新增 2" under "已拒绝" reads as if they had been written.
+            lines.append(_("以下数量是文件中没有错误的部分将做的修改，本次均未写入："))
     else:
         lines.append(_("检查完成（未写入）：{name}（{year} 年度）").format(name=result.file_name, year=result.year))
     for sheet in result.sheets:
@@ -55,10 +61,19 @@ def summary_lines(result: Any) -> list[str]:
         for entity, counts in sheet.counts.items():
             lines.append(count_line(entity, counts))
         if sheet.rejected:
-            lines.append(_("  有错误的户：{n}").format(n=sheet.rejected))
+            # layouts 2–5 reject rows, not households; a loaded file (--valid-only) left them out.
+            if sheet.layout == "roster":
+                text = _("  有错误、未导入的户：{n}") if loaded else _("  有错误的户：{n}")
+            else:
+                text = _("  有错误、未导入的行：{n}") if loaded else _("  有错误的行：{n}")
+            lines.append(text.format(n=sheet.rejected))
     if result.ended:
         lines.append(
-            _("以下 {n} 名成员在重新导入的文件中已无记录，已按“其他转出”减少（未删除）：").format(n=len(result.ended))
+            (
+                _("以下 {n} 名成员在重新导入的文件中已无记录，已按“其他转出”减少（未删除）：")
+                if loaded
+                else _("以下 {n} 名成员在文件中已无记录，导入时将按“其他转出”减少（未删除）：")
+            ).format(n=len(result.ended))
         )
         for code, name in result.ended[:FIRST_ERRORS]:
             lines.append(f"  {code} {name}")
@@ -76,7 +91,13 @@ def summary_lines(result: Any) -> list[str]:
         lines.append(
             ngettext("提醒共 {n} 处：", "提醒共 {n} 处：", issues.warning_count).format(n=issues.warning_count)
         )
-        for issue in issues.warnings[:FIRST_ERRORS]:
-            if issue.severity == "warning":
-                lines.append(f"  {issue}")
+        for issue in [i for i in issues.warnings if i.severity == WARNING][:FIRST_ERRORS]:
+            lines.append(f"  {issue}")
+    # Columns and sheets left out (SPEC: unknown columns are reported once as ignored): a
+    # misspelt header would otherwise lose its column without a word.
+    notes = [i for i in issues.items if i.severity == INFO]
+    if notes:
+        lines.append(_("说明："))
+        for issue in notes[:FIRST_ERRORS]:
+            lines.append(f"  {issue}")
     return lines
