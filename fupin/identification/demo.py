@@ -248,10 +248,13 @@ def _plant(year: int, ctx: Context) -> None:
     if number is None:
         return
     alike = HOMOPHONE_SURNAMES[original.name[0]]
+    # Joined within the demo's year, like the rest of its data: the year's household size
+    # counts the person, so a roster exported for the year re-imports unchanged.
     member_add(
         ctx=ctx,
         household=other.household,
         reason="07",
+        on=dt.date(year, 12, 1),
         data={
             "name": alike + original.name[1:],
             "id_number": number,

@@ -38,6 +38,14 @@ def test_the_demo_phase(regions, coordinator, reviewer, cadre, monkeypatch):
     assert Assessment.objects.count() == Household.objects.filter(registered=True).count() > 0
     assert NeedsCheck.objects.exists()
     assert Finding.objects.filter(kind="rule").exists() and Finding.objects.filter(kind="likely_duplicate").exists()
+    # The planted homophone joined within the demo's year, counted in that year's household
+    # size: a roster exported for 2017 re-imports unchanged.
+    from fupin.registry.models import HouseholdYear, Member
+
+    planted = Member.objects.get(join_reason="07")
+    assert planted.joined_on.year == 2017
+    year = HouseholdYear.objects.get(household=planted.household, year=2017)
+    assert year.persons == Member.objects.filter(household=planted.household, ended_on=None).count()
 
 
 def test_the_needs_checks_do_not_depend_on_the_chunk_size(db, monkeypatch):
