@@ -146,12 +146,8 @@ def test_a_county_other_than_the_villages_is_rejected(regions, tmp_path):
     [
         ("危房等级", "E", "A"),
         ("识别标准", "乡定标准", "国家标准"),
-        # A required household column with a bad label is also told "未填写" (roster_households:
-        # its required check reads the parsed value, null for a bad label): two errors for one
-        # cell, one of them false. Left to the roster's owner; strict, so it flips when fixed.
-        pytest.param(
-            "脱贫标志", "已退出", "未脱贫", marks=pytest.mark.xfail(strict=True, reason="bad label also reported empty")
-        ),
+        # A required household column: the bad label is its one error, not also "未填写".
+        ("脱贫标志", "已退出", "未脱贫"),
     ],
 )
 def test_a_household_code_outside_its_list_is_rejected_saying_what_is_expected(

@@ -26,6 +26,11 @@ from fupin.exchange.layouts.roster_columns import (
 from fupin.exchange.reading import Table
 from fupin.exchange.spec import AREA, CODE, CODES, DATE, IDNO, INT, MONEY, PHONE, TEXT, YEAR, YESNO
 
+# Required household columns checked per household here (region and code have their own checks).
+REQUIRED_HOUSEHOLD = [
+    c for c in ROSTER_COLUMNS if c.household and c.required and c.key not in REGION_KEYS and c.key != "code"
+]
+
 DTYPES = {
     TEXT: pl.String,
     CODE: pl.String,
@@ -90,6 +95,16 @@ class HouseholdSteps:
         missing_code = raw.filter(pl.col("code").is_null())
         self.report(missing_code, "code", "required", _("必填，不能为空"))
         rows = typed.filter(pl.col("code").is_not_null())
+        # Whether a required household cell was filled at all: a bad label parses to null, and
+        # is reported as such, not also as empty.
+        given = [f"raw_{c.key}" for c in REQUIRED_HOUSEHOLD if f"raw_{c.key}" in raw.columns]
+        if given:
+            rows = rows.join(
+                raw.select("_row", *[pl.col(g).is_not_null().alias(f"_given_{g[4:]}") for g in given]),
+                on="_row",
+                how="left",
+                maintain_order="left",
+            )
         # Household columns filled on several rows of one household must agree.
         counts = rows.group_by("code").agg([pl.col(k).drop_nulls().n_unique().alias(k) for k in hh_keys])
         for key in hh_keys:
@@ -104,6 +119,7 @@ class HouseholdSteps:
             pl.col("id_number").filter(pl.col("relation") == "01").first().alias("head_id"),
             pl.col("_row").filter(pl.col("relation") == "01").alias("_head_rows"),
             *agg,
+            *[pl.col(f"_given_{g[4:]}").any() for g in given],
         )
         for col in ROSTER_COLUMNS:
             if col.household and col.key not in hh.columns:
@@ -156,9 +172,10 @@ class HouseholdSteps:
         # waits for the registry there; here only the rows that state it.
         registered = pl.col("household_type") == "registered"
         for col in ROSTER_COLUMNS:
-            if col.household and col.required and col.key not in REGION_KEYS and col.key != "code":
+            if col in REQUIRED_HOUSEHOLD:
+                given = ~pl.col(f"_given_{col.key}") if f"_given_{col.key}" in hh.columns else True
                 add(
-                    hh.filter(pl.col(col.key).is_null() & (registered if col.key in REGISTERED_ONLY else True)),
+                    hh.filter(pl.col(col.key).is_null() & given & (registered if col.key in REGISTERED_ONLY else True)),
                     col.key,
                     "required",
                     pl.format(_("户编号 {} 未填写“{}”"), "code", pl.lit(col.name)),

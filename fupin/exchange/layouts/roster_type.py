@@ -54,8 +54,10 @@ def settle_household_type(data: RosterData, matched: pl.DataFrame, ctx: ImportCo
     untyped = pl.col("household_type").is_null()
     registered = pl.col("_was").fill_null(True)
     for key in REGISTERED_ONLY:
+        # A cell filled with a bad label is reported as such (roster_households), not as empty.
+        given = pl.col(f"_given_{key}") if f"_given_{key}" in hh.columns else pl.lit(False)
         add(
-            hh.filter(untyped & registered & pl.col(key).is_null()),
+            hh.filter(untyped & registered & pl.col(key).is_null() & given.not_()),
             key,
             "required",
             pl.format(_("户编号 {} 未填写“{}”"), "code", pl.lit(COLUMN_BY_KEY[key].name)),
