@@ -115,6 +115,19 @@ class ApplicationForm(forms.Form):
         help_text=_("清退必填；纳入可填写申请说明"),
     )
 
+    def __init__(self, *args: Any, kind: str = ApplicationKind.ADMISSION, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        if kind == ApplicationKind.REMOVAL:
+            # A removal takes the household off the roll: its category and causes are not
+            # asked (the service ignores them), the reason is what the notice and ledger show.
+            for name in ("attribute", "main_cause", "other_causes", "standard"):
+                del self.fields[name]
+            reason = self.fields["reason"]
+            reason.required = True
+            reason.label = _("清退理由")
+            reason.help_text = _("如：家庭成员为财政供养人员；在城镇购买商品房；有家用小汽车；办有企业")
+            self.fields["year"].help_text = ""
+
     def service_data(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)
         d["other_causes"] = ",".join(d.get("other_causes") or [])

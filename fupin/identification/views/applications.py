@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,11 +34,12 @@ from fupin.identification.models import Objection
 from fupin.identification.selectors.workflow import (
     application_get,
     application_list,
+    comparison_list,
     mark_overdue,
     notice_applications,
 )
 from fupin.identification.services import applications as svc
-from fupin.identification.views.common import form_context, require, run_service, scoped_get
+from fupin.identification.views.common import filter_chips, form_context, require, run_service, scoped_get
 from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
 
@@ -93,7 +95,13 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
         filters["region"] = (
             regions_for_user(request.user, VIEW).filter(pk=region_pk).first() if region_pk.isdigit() else None
         )
-    page = Paginator(application_list(user=request.user, filters=filters), 50).get_page(request.GET.get("page"))
+    qs = application_list(user=request.user, filters=filters)
+    # The candidates a department list brought in (linked from the list's page): the list is
+    # named on the page only when the user may open it.
+    comparison_pk = int(cp) if (cp := request.GET.get("comparison", "")).isdigit() else None
+    if comparison_pk is not None:
+        qs = qs.filter(comparison_id=comparison_pk)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     mark_overdue(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
@@ -103,11 +111,24 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
+            "comparison_pk": comparison_pk,
+            "chips": _list_chips(request, filters.get("region"), comparison_pk),
             "steps": Step.choices,
             "kinds": ApplicationKind.choices,
             "query": query.urlencode(),
         },
     )
+
+
+def _list_chips(request: HttpRequest, region: Region | None, comparison_pk: int | None) -> list[dict[str, Any]]:
+    items: list[tuple[str, str, str | None]] = []
+    if region is not None:
+        items.append(("region", region.name, None))
+    if comparison_pk is not None:
+        c = comparison_list(user=request.user).filter(pk=comparison_pk).first()
+        label = _("比对名单 #{pk}").format(pk=comparison_pk) + (f" · {c.file_name}" if c else "")
+        items.append(("comparison", label, reverse("identification:comparison_detail", args=[c.pk]) if c else None))
+    return filter_chips(request, items)
 
 
 def _detail(

@@ -47,3 +47,16 @@ def run_service[T](form: forms.Form, call: Callable[[], T]) -> T | None:
     except ApplicationError as exc:
         form.add_error(None, exc.message)
     return None
+
+
+def filter_chips(request: HttpRequest, items: list[tuple[str, str, str | None]]) -> list[dict[str, Any]]:
+    """The narrowing a queue was opened with from another page (a township, a list, a
+    re-check), shown as chips: each names its scope, links back to where it came from when
+    there is such a page, and has a link that drops it (keeping the other filters)."""
+    chips = []
+    for param, label, href in items:
+        query = request.GET.copy()
+        query.pop(param, None)
+        query.pop("page", None)
+        chips.append({"label": label, "href": href, "clear": "?" + query.urlencode()})
+    return chips

@@ -132,11 +132,10 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
     h = _household(request, pk)
     if not user_can(request.user, "identification.add_application", h.region):
         raise Http404
-    kind = (
-        request.POST.get("kind")
-        or request.GET.get("kind")
-        or (ApplicationKind.REMOVAL if h.registered else ApplicationKind.ADMISSION)
-    )
+    # A registered household can only be removed, another only admitted: a link with the
+    # other kind (or none, or a made-up one) opens the form the household needs, not one
+    # whose every submit the service refuses.
+    kind = ApplicationKind.REMOVAL if h.registered else ApplicationKind.ADMISSION
     initial: dict[str, Any] = {
         "kind": kind,
         "year": _default_year(),
@@ -153,12 +152,12 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         return redirect("identification:application_detail", pk=open_app.pk)
-    form = ApplicationForm(request.POST or None, initial=initial)
+    form = ApplicationForm(request.POST or None, initial=initial, kind=kind)
     if request.method == "POST" and form.is_valid():
         d = form.service_data()
         app = run_service(
             form,
-            lambda: application_propose(ctx=form_context(request), household=h, kind=d["kind"], year=d["year"], data=d),
+            lambda: application_propose(ctx=form_context(request), household=h, kind=kind, year=d["year"], data=d),
         )
         if app is not None:
             messages.success(request, _("已提交申请 #{pk}，待村民主评议").format(pk=app.pk))
@@ -170,6 +169,6 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
             "h": h,
             "form": form,
             "kind": kind,
-            "kind_label": ApplicationKind(kind).label if kind in ApplicationKind.values else kind,
+            "kind_label": ApplicationKind(kind).label,
         },
     )

@@ -34,7 +34,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     for v in versions:
         vars(v).update(
             is_current=v.pk not in superseded,
-            criteria_labels=_("、").join(str(Criterion(c).label) for c in v.criteria or [] if c in Criterion.values),
+            criteria_list=[str(Criterion(c).label) for c in v.criteria or [] if c in Criterion.values],
             region_name=names.get(v.region_id, v.region_id) if v.region_id else _("全国默认"),
         )
         years.setdefault(v.year, []).append(v)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -10,15 +11,20 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.scoping import regions_for_user, user_can
+from fupin.core.choices import JobStatus
 from fupin.core.jobs import job_enqueue
+from fupin.core.models import Job
 from fupin.identification.choices import FindingKind, FindingStatus, ListKind
 from fupin.identification.forms import ComparisonForm, FindingDecideForm, RecheckForm, add_service_errors
 from fupin.identification.lists import ListProblem, read_list
+from fupin.identification.models import ComparisonList
 from fupin.identification.selectors.workflow import (
     comparison_list,
     finding_get,
@@ -31,7 +37,7 @@ from fupin.identification.selectors.workflow import (
 from fupin.identification.services.comparison import list_kind_parse
 from fupin.identification.services.findings import PAIR_KINDS, finding_decide
 from fupin.identification.services.recheck import RUN, recheck_start
-from fupin.identification.views.common import form_context, require, run_service, scoped_get
+from fupin.identification.views.common import filter_chips, form_context, require, run_service, scoped_get
 from fupin.registry.models import Member
 from fupin.utils.masking import mask_id
 
@@ -66,6 +72,7 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "identification/finding_list.html",
         {
+            "chips": _finding_chips(request, region, filters),
             "page": page,
             "filters": filters,
             "region": region,
@@ -75,6 +82,23 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+def _finding_chips(request: HttpRequest, region: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The queue opened from a re-check's township row or a list's page names where it came
+    from and links back (when the user may open that page)."""
+    items: list[tuple[str, str, str | None]] = []
+    if region is not None:
+        items.append(("region", region.name, None))
+    if pk := filters.get("comparison"):
+        c = comparison_list(user=request.user).filter(pk=pk).first()
+        label = _("比对名单 #{pk}").format(pk=pk) + (f" · {c.file_name}" if c else "")
+        items.append(("comparison", label, reverse("identification:comparison_detail", args=[pk]) if c else None))
+    if pk := filters.get("recheck"):
+        r = recheck_list(user=request.user).filter(pk=pk).first()
+        label = _("回头看 #{pk}").format(pk=pk) + (_("（{year} 年）").format(year=r.year) if r else "")
+        items.append(("recheck", label, reverse("identification:recheck_detail", args=[pk]) if r else None))
+    return filter_chips(request, items)
 
 
 # What the services store as a finding's evidence (duplicates, re-check rule leads), labelled
@@ -165,6 +189,9 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "members": members,
             "evidence": _evidence(f),
+            # The list's page is the district's: a township sees the row, not a dead link.
+            "comparison_visible": bool(f.comparison_id)
+            and comparison_list(user=request.user).filter(pk=f.comparison_id).exists(),
         },
     )
 
@@ -177,8 +204,27 @@ def comparison_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identification/comparison_list.html",
-        {"page": page, "can_upload": holds(request.user, "identification.add_comparisonlist")},
+        {
+            "page": page,
+            "can_upload": holds(request.user, "identification.add_comparisonlist"),
+            "pending": _pending_uploads(request.user),
+        },
     )
+
+
+def _pending_uploads(user: Any) -> list[Job]:
+    """The user's own uploads of the last week that have not become a list: queued, running
+    or failed. The upload lands on this page, so a list still being compared (or one that
+    failed) is named here with a link to its progress and log rather than simply missing."""
+    since = timezone.now() - dt.timedelta(days=7)
+    jobs = list(
+        Job.objects.filter(kind="compare", actor=user, created__gte=since)
+        .exclude(status=JobStatus.DONE)
+        .defer("log")
+        .order_by("-created")[:10]
+    )
+    done = set(ComparisonList.objects.filter(job__in=jobs).values_list("job_id", flat=True))
+    return [j for j in jobs if j.pk not in done]
 
 
 @login_required
@@ -195,8 +241,10 @@ def comparison_create(request: HttpRequest) -> HttpResponse:
         else:
             job = _enqueue_upload(request, form, kind, name)
             if job is not None:
+                # To the lists, not the job page: the finished list (with its leads and
+                # candidates) appears there, and one still running is named with its progress.
                 messages.success(request, _("名单已上传，正在后台比对"))
-                return redirect("core:job_detail", pk=job.pk)
+                return redirect("identification:comparison_list")
     return render(request, "identification/comparison_form.html", {"form": form})
 
 
