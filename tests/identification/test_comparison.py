@@ -255,3 +255,35 @@ def test_the_reader_accepts_a_noted_id_header_and_keeps_repeated_columns(tmp_pat
     row = data.frame.to_dicts()[0]
     assert (row["id_number"], row["line"], row["name"]) == (number, 3, "张三")
     assert data.columns == ["备注", "备注（第4列）"]
+
+
+def test_a_list_of_the_same_kind_uploaded_again_files_no_second_open_lead(tmp_path, registry, coordinator, reviewer):
+    """One open lead per person and kind: last year's vehicle list beside this year's names the
+    same car owner once; another kind of list still files its own lead, and so does a list of
+    the same kind once the first lead is decided."""
+    households, _ = registry
+    owner, other = head(households[0]), head(households[1])
+    first = run(tmp_path, coordinator, [(1, owner.name, owner.id_number, "湘D1")])
+    again = run(tmp_path, coordinator, [(1, owner.name, owner.id_number, "湘D1"), (2, "乙", other.id_number, "湘D2")])
+    assert (again.matched, again.findings) == (2, 1)
+    assert Finding.objects.filter(member=owner, list_kind="vehicle", status="open").count() == 1
+    assert Finding.objects.get(member=other).comparison_id == again.pk
+    business = run(tmp_path, coordinator, [(1, owner.name, owner.id_number, "公司")], kind="business")
+    assert business.findings == 1
+    # A whole re-match of every list (as a re-check does) files nothing more.
+    from fupin.identification.services.comparison import comparisons_match
+
+    assert comparisons_match(comparisons=[again, first, business])["findings"] == 0
+    lead = Finding.objects.get(comparison=first)
+    finding_decide(ctx=Context(actor=reviewer), finding=lead, confirmed=False, note="营运车辆，已核实")
+    third = run(tmp_path, coordinator, [(1, owner.name, owner.id_number, "湘D1")])
+    assert third.findings == 1  # the explained lead is closed: a new list may raise it again
+
+
+def test_other_lists_of_different_names_are_different_kinds(tmp_path, registry, coordinator):
+    households, _ = registry
+    owner = head(households[0])
+    a = run(tmp_path, coordinator, [(1, owner.name, owner.id_number, "x")], kind="other", name="村干部及亲属")
+    b = run(tmp_path, coordinator, [(1, owner.name, owner.id_number, "x")], kind="other", name="公职人员")
+    c = run(tmp_path, coordinator, [(1, owner.name, owner.id_number, "x")], kind="other", name="公职人员")
+    assert (a.findings, b.findings, c.findings) == (1, 1, 0)

@@ -155,6 +155,42 @@ def _parallel(cur: Any, creates: bool) -> Iterator[None]:
         cur.execute("SELECT set_config('parallel_tuple_cost', %s, true)", [before])
 
 
+def _kind_key(kind: str, name: str) -> str:
+    # Lists of kind "other" are as many kinds as their names (村干部及亲属, 公职人员 …).
+    return f"{kind}:{name}" if kind == ListKind.OTHER else kind
+
+
+def _same_kind_once(cur: Any, leads: list[ComparisonList], finding_table: str) -> None:
+    """One open lead per person and kind of list (四类人员, other named lists): a vehicle list
+    uploaded again, or this year's beside last year's, names the same people; a second finding
+    for the same car would only double the township's queue. Matches are dropped from the
+    temporary table when an earlier list of the same kind in this run names the person, or when
+    another list of the kind has an open finding for them. Only kinds that more than one list
+    has pay for the check (a re-check with one list per kind skips it)."""
+    keys = {_kind_key(c.kind, c.kind_name) for c in leads}
+    by_kind: dict[str, list[int]] = {}
+    for kind, name, pk in ComparisonList.objects.filter(kind__in={c.kind for c in leads}).values_list(
+        "kind", "kind_name", "pk"
+    ):
+        if _kind_key(kind, name) in keys:
+            by_kind.setdefault(_kind_key(kind, name), []).append(pk)
+    for key, all_ids in by_kind.items():
+        if len(all_ids) < 2:
+            continue
+        here = sorted(c.pk for c in leads if _kind_key(c.kind, c.kind_name) == key)
+        for n, pk in enumerate(here):
+            earlier = here[:n] or [0]
+            others = [o for o in all_ids if o != pk]
+            cur.execute(
+                f"""DELETE FROM {MATCHES} WHERE comparison_id = %s AND (
+                        member_id IN (SELECT member_id FROM {MATCHES}
+                                      WHERE comparison_id IN ({", ".join(["%s"] * len(earlier))}))
+                        OR member_id IN (SELECT member_id FROM {finding_table} WHERE status = %s
+                                         AND comparison_id IN ({", ".join(["%s"] * len(others))})))""",
+                [pk, *earlier, FindingStatus.OPEN, *others],
+            )
+
+
 def comparison_match(*, comparison: ComparisonList, recheck: Recheck | None = None) -> dict[str, int]:
     """Match one stored list against the registry as it is now (see comparisons_match)."""
     return comparisons_match(comparisons=[comparison], recheck=recheck)
@@ -165,7 +201,7 @@ def comparisons_match(*, comparisons: list[ComparisonList], recheck: Recheck | N
     store each list's counts; returns the totals. One hash join for all the lists puts the
     matches in a temporary table; counts, findings and candidates are then read from it.
     Matching a list again files no lead twice (findings carry a fingerprint, a household has
-    at most one open case)."""
+    at most one open case), nor does another list of the same kind while a lead is open."""
     if not comparisons:
         return {"matched": 0, "unmatched": 0, "findings": 0, "candidates": 0}
     t = {
@@ -217,6 +253,7 @@ def comparisons_match(*, comparisons: list[ComparisonList], recheck: Recheck | N
         matched = dict(cur.fetchall())
         # 死亡人员 concern everyone in the registry; 四类人员 and other lists the registered.
         leads = [c.pk for c in comparisons if c.kind not in INCLUSION_KINDS]
+        _same_kind_once(cur, [c for c in comparisons if c.pk in leads], t["finding"])
         if leads:
             # One finding per list and person: when a list names someone twice its first row
             # is the evidence (grouping only then: 0.5 s for 400,000 matches). In fingerprint
