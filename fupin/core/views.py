@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from fupin.core.joblabels import labelled_items
+from fupin.core.jobresults import job_result_url
 from fupin.core.jobs import job_progress as progress_of
 from fupin.core.models import Job
 
@@ -88,6 +89,7 @@ def job_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "job": job,
             "progress": progress_of(job),
             "can_download": may_download(request.user, job),
+            "result_url": job_result_url(job=job, user=request.user),
             "result_items": labelled_items(job.result),
             "param_items": labelled_items(job.params),
         },

@@ -68,6 +68,16 @@ class Decision(models.TextChoices):
     WITHDRAW = "withdraw", _("撤回")
 
 
+def decision_label(decision: str, data: dict | None = None) -> str:
+    """A ledger entry's decision as the reader sees it. A notice that passed after objections
+    were raised (and all dismissed) keeps its stored code `notice_end`, whose label says there
+    were none: `notice_close` records the count of objections in the entry's data, and that
+    count picks the accurate wording (for entries written before this too)."""
+    if decision == Decision.NOTICE_END and (data or {}).get("objections"):
+        return str(_("公示期满，异议已处理"))
+    return str(Decision(decision).label) if decision in Decision.values else decision
+
+
 class ObjectionOutcome(models.TextChoices):
     OPEN = "open", _("待答复")
     UPHELD = "upheld", _("异议成立")

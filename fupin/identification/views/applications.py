@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from fupin.accounts.scoping import regions_for_user, user_can
-from fupin.identification.choices import ApplicationKind, ObjectionOutcome, Step
+from fupin.identification.choices import ApplicationKind, ObjectionOutcome, Step, decision_label
 from fupin.identification.forms import (
     AnnounceForm,
     AnswerForm,
@@ -208,6 +208,7 @@ def _ledger_rows(app: Any) -> list[Any]:
         data = sorted((d.data or {}).items(), key=lambda kv: order.get(kv[0], len(order)))
         vars(d).update(
             step_label=Step(d.step).label if d.step in Step.values else d.step,
+            decision_label=decision_label(d.decision, d.data),
             facts=[(str(LEDGER_LABELS.get(k, k)), _ledger_value(v)) for k, v in data],
         )
     return decisions
