@@ -90,11 +90,12 @@ class Progress:
 class TerminalProgress(Progress):
     """The same reports drawn as a tqdm bar on stderr (for `fupin import` and friends)."""
 
-    def __init__(self, job: Job, *, stream: Any = None, enabled: bool = True) -> None:
+    def __init__(self, job: Job, *, stream: Any = None, enabled: bool = True, unit: str = "行") -> None:
         super().__init__(job)
         self._bar: Any = None
         self._stream = stream or sys.stderr
         self._enabled = enabled
+        self._unit = unit  # what `total` counts, shown after it (9/9 条记录)
 
     def start(self, total: int, message: str = "") -> None:
         super().start(total, message)
@@ -104,7 +105,7 @@ class TerminalProgress(Progress):
 
         if self._bar is not None:
             self._bar.close()
-        self._bar = tqdm(total=total, desc=message or self.message, file=self._stream, unit="行", leave=True)
+        self._bar = tqdm(total=total, desc=message or self.message, file=self._stream, unit=self._unit, leave=True)
 
     def advance(self, n: int = 1) -> None:
         super().advance(n)

@@ -27,6 +27,10 @@ class ImportContext:
     # 户编号 that the roster of this file creates: a dry run does not write them, so later
     # sheets (pairings, measures) accept them without finding them in the registry.
     pending_codes: set[str] = field(default_factory=set)
+    # Rows that were refused, by what another sheet names them with (("cadre", name, phone),
+    # ("team", name), ("household", code) …) → (sheet, Excel row): a pairing naming a refused
+    # cadre points back at that row instead of calling the cadre missing.
+    refused: dict[tuple[str, ...], tuple[str, int]] = field(default_factory=dict)
 
     def in_scope(self, path: str) -> bool:
         return self.scope is None or any(path.startswith(p) for p in self.scope)

@@ -155,6 +155,10 @@ class Issues:
     def warning_count(self) -> int:
         return sum(n for (sev, _k), n in self.counts.items() if sev == WARNING)
 
+    @property
+    def note_count(self) -> int:
+        return sum(n for (sev, _k), n in self.counts.items() if sev == INFO)
+
     def by_kind(self, severity: str = ERROR) -> list[tuple[str, str, int]]:
         """(kind, label, count) sorted by count, for the summary."""
         rows = [(k, str(KIND_LABELS.get(k, k)), n) for (sev, k), n in self.counts.items() if sev == severity]
@@ -168,4 +172,8 @@ class Issues:
             "warning_kinds": [{"kind": k, "label": label, "count": n} for k, label, n in self.by_kind(WARNING)],
             "first": [i.as_dict() for i in self.errors[:limit]],
             "first_warnings": [i.as_dict() for i in self.warnings[:limit]],
+            # Notes (ignored columns, skipped sheets) apart, counted: many warnings must not
+            # push them out of `first_warnings`, and the page heads them with their own count.
+            "notes": self.note_count,
+            "first_notes": [i.as_dict() for i in self.items if i.severity == INFO][:limit],
         }

@@ -24,7 +24,7 @@ from fupin.core.errors import ApplicationError, ScopeError
 from fupin.core.jobs import job_enqueue, job_progress
 from fupin.exchange.choices import BatchStatus, ExportLayout
 from fupin.exchange.forms import UploadForm
-from fupin.exchange.issues import KIND_LABELS
+from fupin.exchange.issues import INFO, KIND_LABELS, WARNING
 from fupin.exchange.models import ImportBatch
 from fupin.exchange.services.batches import batch_confirm, batch_preview_start, batch_upload, can_import, may_confirm
 from fupin.exchange.services.exports import EXPORT, export_households, export_scope
@@ -98,6 +98,21 @@ def _issue_rows(items: list[dict]) -> list[dict]:
     return [{**i, "kind_label": str(KIND_LABELS.get(i.get("kind", ""), i.get("kind", "")))} for i in items]
 
 
+def _warnings_and_notes(issues: dict[str, Any]) -> dict[str, Any]:
+    """Warnings and notes (ignored columns, skipped sheets) apart, each with its own count: a
+    note under a heading counting warnings read "提醒 0 处" above a list. A summary stored
+    before notes were counted apart finds its notes among its warnings."""
+    first = issues.get("first_warnings", [])
+    warnings = [i for i in first if i.get("severity") == WARNING]
+    notes = issues.get("first_notes", [i for i in first if i.get("severity") == INFO])
+    return {
+        "warnings": _issue_rows(warnings[:50]),
+        "warning_count": max(issues.get("warnings", 0), len(warnings)),
+        "notes": _issue_rows(notes[:50]),
+        "note_count": max(issues.get("notes", 0), len(notes)),
+    }
+
+
 @login_required
 @require_GET
 def batch_detail(request: HttpRequest, pk: Any) -> HttpResponse:
@@ -110,7 +125,7 @@ def batch_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         "summary": summary,
         "sheets": _sheet_rows(summary.get("sheets", [])),
         "errors": _issue_rows(issues.get("first", [])[:50]),
-        "warnings": _issue_rows(issues.get("first_warnings", [])[:50]),
+        **_warnings_and_notes(issues),
         "by_kind": issues.get("by_kind", []),
         "ended": summary.get("ended", []),
         "job": job,

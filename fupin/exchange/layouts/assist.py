@@ -27,7 +27,8 @@ from fupin.core.errors import ValidationError
 from fupin.exchange import codes
 from fupin.exchange.changes import ChangeLog
 from fupin.exchange.context import ImportContext
-from fupin.exchange.layouts.assist_common import Rows, read_rows, run_rows
+from fupin.exchange.issues import ERROR
+from fupin.exchange.layouts.assist_common import Rows, cell, read_rows, run_rows
 from fupin.exchange.layouts.assist_leaders import PendingLeaders
 from fupin.exchange.spec import CODE, DATE, IDNO, MONEY, PHONE, TEXT, YEAR, Column, Layout, register
 from fupin.regions.choices import RegionLevel
@@ -132,7 +133,7 @@ def load_teams(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) -
             leaders.add(r, team.pk, outcome)
         return outcome
 
-    outcome = run_rows(rows, ctx, write=write, entity="teams", apply=apply)
+    outcome = run_rows(rows, ctx, write=write, entity="teams", apply=apply, refs=lambda r: [("team", cell(r, "name"))])
     counts.update(outcome["counts"]["teams"])
     outcome["counts"]["teams"] = counts
     outcome["finish"] = leaders
@@ -163,7 +164,14 @@ def load_cadres(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) 
     def apply(r: dict[str, Any]) -> str:
         team = WorkTeam.objects.filter(name=r["team"]).first() if r["team"] else None
         if r["team"] and team is None:
-            raise ValidationError({"team": _("工作队“{name}”不存在（请先导入驻村工作队）").format(name=r["team"])})
+            refused = ctx.refused.get(("team", r["team"]))
+            message = (
+                _("工作队“{name}”在工作表“{sheet}”第 {row} 行有错误，未导入")
+                if refused
+                else _("工作队“{name}”不存在（请先导入驻村工作队）")
+            )
+            sheet, row = refused or ("", 0)
+            raise ValidationError({"team": message.format(name=r["team"], sheet=sheet, row=row)})
         region = _village(r["village"]) if r["village"] else (team.region if team else _default_region(ctx))
         unit = LinkedUnit.objects.filter(name=r["employer"]).first()
         data = {
@@ -189,7 +197,12 @@ def load_cadres(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) 
         cadre_update(ctx=ctx.change, cadre=cadre, data=data, region=region)
         return "updated"
 
-    return run_rows(rows, ctx, write=write, entity="cadres", apply=apply)
+    return run_rows(rows, ctx, write=write, entity="cadres", apply=apply, refs=cadre_refs)
+
+
+def cadre_refs(r: dict[str, Any]) -> list[tuple[str, ...]]:
+    """How the other sheets name a cadre: a pairing by name and phone, a team's 队长 by name."""
+    return [("cadre", cell(r, "name"), cell(r, "phone")), ("cadre_name", cell(r, "name"))]
 
 
 def cadre_rows(*, region: Region | None = None, year: int | None = None) -> Iterator[list[Any]]:
@@ -216,8 +229,25 @@ def cadre_rows(*, region: Region | None = None, year: int | None = None) -> Iter
 def _household(code: str, ctx: ImportContext) -> Household | None:
     h = Household.objects.filter(code=code).first()
     if h is None and code not in ctx.pending_codes:
+        if code in ctx.issues.bad_households:
+            raise ValidationError({"code": _refused_household(code, ctx)})
         raise ValidationError({"code": _("户编号 {code} 不存在（请先导入人员明细）").format(code=code)})
     return h
+
+
+def _refused_household(code: str, ctx: ImportContext) -> str:
+    """The household is in the roster of this file but was refused there: point at its first
+    error rather than calling it missing. The roster's errors are indexed once per import (the
+    roster loads first), not scanned again for every row naming a refused household."""
+    if ("household",) not in ctx.refused:
+        ctx.refused[("household",)] = ("", 0)
+        for i in ctx.issues.items:
+            if i.household and i.severity == ERROR and i.row and i.sheet:
+                ctx.refused.setdefault(("household", i.household), (i.sheet, i.row))
+    where = ctx.refused.get(("household", code))
+    if where is None:
+        return _("户编号 {code} 在人员明细中有错误，未导入").format(code=code)
+    return _("户编号 {code} 在工作表“{sheet}”第 {row} 行有错误，未导入").format(code=code, sheet=where[0], row=where[1])
 
 
 def load_pairings(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) -> dict[str, Any]:
@@ -227,12 +257,15 @@ def load_pairings(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool
         h = _household(r["code"], ctx)
         cadre = Cadre.objects.filter(name=r["cadre_name"], phone=r["cadre_phone"]).first()
         if cadre is None:
+            refused = ctx.refused.get(("cadre", r["cadre_name"], r["cadre_phone"]))
+            message = (
+                _("帮扶责任人 {name}（电话 {phone}）在工作表“{sheet}”第 {row} 行有错误，未导入")
+                if refused
+                else _("帮扶责任人 {name}（{phone}）不存在（请先导入帮扶干部）")
+            )
+            sheet, row = refused or ("", 0)
             raise ValidationError(
-                {
-                    "cadre_name": _("帮扶责任人 {name}（{phone}）不存在（请先导入帮扶干部）").format(
-                        name=r["cadre_name"], phone=r["cadre_phone"]
-                    )
-                }
+                {"cadre_name": message.format(name=r["cadre_name"], phone=r["cadre_phone"], sheet=sheet, row=row)}
             )
         if h is None:
             return "created"

@@ -7,7 +7,7 @@ valid rows were asked for; a dry run is always rolled back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,27 +110,51 @@ def read_rows(table: Table, ctx: ImportContext, layout: Layout) -> Rows | None:
     return Rows(table.sheet, layout, frame, headers, frame.height, total - frame.height)
 
 
+def cell(record: dict[str, Any], key: str) -> str:
+    """A cell as another sheet would name it: its parsed value, else (a bad cell) its text."""
+    value = record.get(key)
+    if value is None:
+        value = record.get(f"raw_{key}")
+    return "" if value is None else str(value).strip()
+
+
 def run_rows(
-    rows: Rows, ctx: ImportContext, *, write: bool, entity: str, apply: Callable[[dict[str, Any]], str]
+    rows: Rows,
+    ctx: ImportContext,
+    *,
+    write: bool,
+    entity: str,
+    apply: Callable[[dict[str, Any]], str],
+    refs: Callable[[dict[str, Any]], Iterable[tuple[str, ...]]] | None = None,
 ) -> dict[str, Any]:
     """Apply `apply(record)` → 'created' | 'updated' | 'unchanged' to each row without errors,
-    each in a savepoint; a refused row becomes an error naming its row (and field's column)."""
+    each in a savepoint; a refused row becomes an error naming its row (and field's column).
+    `refs(record)` gives the names other sheets use for a row: a refused row is remembered
+    under them in `ctx.refused`, so that a row naming it reports where it was refused."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     bad_rows = ctx.issues.bad_rows.get(rows.sheet, set())
     rejected = 0
+
+    def refuse(record: dict[str, Any]) -> None:
+        for key in refs(record) if refs is not None else ():
+            ctx.refused.setdefault(key, (rows.sheet, record["_row"]))
+
     # A dry run writes too (the caller rolls the whole import back), so that later sheets find
     # the teams and cadres of earlier ones and every service rule is checked.
     for record in rows.frame.iter_rows(named=True):
         if record["_row"] in bad_rows:
             rejected += 1
+            refuse(record)
             continue
         try:
             with transaction.atomic():
                 counts[apply(record)] += 1
         except (ValidationError, ApplicationError) as exc:
             rejected += 1
+            refuse(record)
             report_refusal(rows, ctx, record, exc)
-    return {"counts": {entity: counts}, "rejected": rejected + len(bad_rows)}
+    # Each refused row once: a row with a bad cell was counted above, not again by `bad_rows`.
+    return {"counts": {entity: counts}, "rejected": rejected}
 
 
 FIELD_KEYS = {

@@ -23,10 +23,21 @@ from fupin.exchange.context import ImportContext
 from fupin.exchange.layouts.assist_common import Rows, report_refusal
 
 
-def leader_of(name: str, team: WorkTeam) -> Cadre:
-    """The one cadre called `name` that can lead `team` (see the module's docstring)."""
+def leader_of(name: str, team: WorkTeam, refused: dict[tuple[str, ...], tuple[str, int]] | None = None) -> Cadre:
+    """The one cadre called `name` that can lead `team` (see the module's docstring). A name
+    only found on a cadres row refused in this import (`refused`, see ImportContext) is
+    reported as that row's error, not as a cadre missing from the sheet."""
     found = list(Cadre.objects.filter(name=name).select_related("region"))
     if not found:
+        where = (refused or {}).get(("cadre_name", name))
+        if where is not None:
+            raise ValidationError(
+                {
+                    "leader": _("队长“{name}”在工作表“{sheet}”第 {row} 行有错误，未导入").format(
+                        name=name, sheet=where[0], row=where[1]
+                    )
+                }
+            )
         raise ValidationError({"leader": _("队长“{name}”不在帮扶干部中（请在“帮扶干部”表中列出）").format(name=name)})
     levels = (
         [c for c in found if c.team_id == team.pk],
@@ -77,7 +88,7 @@ class PendingLeaders:
 
     def _set(self, record: dict[str, Any], team_pk: int) -> bool:
         team = WorkTeam.objects.select_related("region").get(pk=team_pk)
-        leader = leader_of(record["leader"], team) if record["leader"] else None
+        leader = leader_of(record["leader"], team, self.ctx.refused) if record["leader"] else None
         if team.leader_id == (leader.pk if leader else None):
             return False
         work_team_update(ctx=self.ctx.change, team=team, data={"leader": leader})

@@ -36,8 +36,9 @@ class Command(BaseCommand):
         # Checked before importing: a bad --report path must not fail after the data has been written.
         if opts["report"] and not Path(opts["report"]).parent.is_dir():
             raise CommandError(_("目录不存在：{path}").format(path=Path(opts["report"]).parent))
+        # The bar counts the records written (households, members and years), not file rows.
         progress = TerminalProgress(
-            Job(kind="exchange.import"), stream=self.stderr._out, enabled=not opts["no_progress"]
+            Job(kind="exchange.import"), stream=self.stderr._out, enabled=not opts["no_progress"], unit=_("条记录")
         )
         ctx = Context(actor=None, source=ChangeSource.IMPORT)
         try:
