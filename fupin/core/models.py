@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.choices import ChangeAction, ChangeSource, JobStatus
+from fupin.core.fields import TextJSONField
 
 
 class ObjectChange(models.Model):
@@ -37,8 +38,9 @@ class ObjectChange(models.Model):
     object_repr = models.CharField(_("对象"), max_length=200)
     related_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     related_id = models.BigIntegerField(null=True, blank=True)
-    before = models.JSONField(_("修改前"), null=True, blank=True)
-    after = models.JSONField(_("修改后"), null=True, blank=True)
+    # `json`, not `jsonb`, on PostgreSQL (TextJSONField): written in bulk by imports, read whole.
+    before = TextJSONField(_("修改前"), null=True, blank=True)
+    after = TextJSONField(_("修改后"), null=True, blank=True)
     reason = models.CharField(_("原因"), max_length=200, blank=True)
 
     class Meta:

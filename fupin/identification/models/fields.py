@@ -4,6 +4,8 @@ from typing import Any
 
 from django.db import models
 
+from fupin.core.fields import TextJSONField
+
 
 def bulk_fk(to: Any, verbose: Any, **kw: Any) -> models.ForeignKey:
     """A foreign key of rows loaded in bulk (COPY) by the hundred thousand: no index unless
@@ -118,26 +120,16 @@ def expand_results(value: Any) -> Any:
     return out
 
 
-class CompactJSONField(models.JSONField):
-    """A JSONField stored through `compact`/`expand` (see above). On PostgreSQL the column is
-    `json` (the text, checked for syntax) rather than `jsonb`: nothing queries inside an
-    assessment in SQL, and a re-check COPYs a quarter of a million of them, where parsing into
-    jsonb measured half again as long (4.7 s against 3.1 s for 242,218 rows). Elsewhere the
-    column is JSONField's own."""
+class CompactJSONField(TextJSONField):
+    """A TextJSONField (`json` on PostgreSQL: nothing queries inside an assessment in SQL, and a
+    re-check COPYs a quarter of a million of them) stored through `compact`/`expand` (see
+    above)."""
 
     def __init__(self, *args: Any, compact: Any = None, expand: Any = None, **kwargs: Any) -> None:
         self.compact, self.expand = compact or (lambda v: v), expand or (lambda v: v)
         super().__init__(*args, **kwargs)
 
-    def db_type(self, connection: Any) -> Any:
-        if connection.vendor == "postgresql":
-            return "json"
-        return super().db_type(connection)
-
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        # psycopg decodes `json` itself (Django turns only jsonb's decoding off).
-        if value is not None and not isinstance(value, str):
-            return self.expand(value)
         return self.expand(super().from_db_value(value, expression, connection))
 
     def get_prep_value(self, value: Any) -> Any:
