@@ -10,6 +10,8 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from fupin.accounts.scoping import region_q, scope_paths
+from fupin.core.choices import JobStatus
+from fupin.core.models import Job
 from fupin.identification.models import (
     Application,
     Assessment,
@@ -251,3 +253,18 @@ def household_needs(*, user: Any, household: Any) -> QuerySet[NeedsCheck]:
 
 def policy_versions() -> QuerySet[PolicyVersion]:
     return PolicyVersion.objects.select_related("created_by", "supersedes")
+
+
+def pending_uploads(*, user: Any) -> list[Job]:
+    """The user's own uploads of the last week that have not become a list: queued, running
+    or failed. The upload lands on this page, so a list still being compared (or one that
+    failed) is named here with a link to its progress and log rather than simply missing."""
+    since = timezone.now() - dt.timedelta(days=7)
+    jobs = list(
+        Job.objects.filter(kind="compare", actor=user, created__gte=since)
+        .exclude(status=JobStatus.DONE)
+        .defer("log")
+        .order_by("-created")[:10]
+    )
+    done = set(ComparisonList.objects.filter(job__in=jobs).values_list("job_id", flat=True))
+    return [j for j in jobs if j.pk not in done]

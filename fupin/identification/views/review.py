@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -12,24 +11,21 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.scoping import regions_for_user, user_can
-from fupin.core.choices import JobStatus
 from fupin.core.jobs import job_enqueue
-from fupin.core.models import Job
 from fupin.identification.choices import FindingKind, FindingStatus, ListKind
 from fupin.identification.forms import ComparisonForm, FindingDecideForm, RecheckForm, add_service_errors
 from fupin.identification.lists import ListProblem, read_list
-from fupin.identification.models import ComparisonList
 from fupin.identification.selectors.workflow import (
     comparison_list,
     finding_get,
     finding_list,
     holds,
+    pending_uploads,
     recheck_covers_scope,
     recheck_list,
     recheck_townships,
@@ -207,24 +203,9 @@ def comparison_list_view(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "can_upload": holds(request.user, "identification.add_comparisonlist"),
-            "pending": _pending_uploads(request.user),
+            "pending": pending_uploads(user=request.user),
         },
     )
-
-
-def _pending_uploads(user: Any) -> list[Job]:
-    """The user's own uploads of the last week that have not become a list: queued, running
-    or failed. The upload lands on this page, so a list still being compared (or one that
-    failed) is named here with a link to its progress and log rather than simply missing."""
-    since = timezone.now() - dt.timedelta(days=7)
-    jobs = list(
-        Job.objects.filter(kind="compare", actor=user, created__gte=since)
-        .exclude(status=JobStatus.DONE)
-        .defer("log")
-        .order_by("-created")[:10]
-    )
-    done = set(ComparisonList.objects.filter(job__in=jobs).values_list("job_id", flat=True))
-    return [j for j in jobs if j.pk not in done]
 
 
 @login_required
