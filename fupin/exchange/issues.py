@@ -42,7 +42,12 @@ KIND_LABELS = {
     "ignored_column": gettext_lazy("未识别的列（已忽略）"),
     "skipped": gettext_lazy("已跳过的行"),
     "sheet_skipped": gettext_lazy("已跳过的工作表"),
+    "merged": gettext_lazy("数据区有合并单元格"),
 }
+
+# A value quoted in a message is cut to this many characters: a cell of a megabyte of text
+# must not make a megabyte-long message, page or report.
+VALUE_SHOWN = 200
 
 
 @dataclass
@@ -55,6 +60,10 @@ class Issue:
     value: str = ""
     severity: str = ERROR
     household: str = ""  # 户编号, so that --valid-only can drop the whole household
+
+    def __post_init__(self) -> None:
+        if self.value and len(self.value) > VALUE_SHOWN:
+            self.value = _("{start}…（共 {n} 字）").format(start=self.value[:VALUE_SHOWN], n=len(self.value))
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -13,8 +13,9 @@ import codecs
 import csv
 import io
 import tempfile
+import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ class Grid:
 
     name: str
     frame: pl.DataFrame  # c0..cN (String) and _row (Int32)
+    # Merged ranges as ((first row, first column), (last row, last column)), 0-based.
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
 @dataclass
@@ -120,12 +123,34 @@ def _read_workbook(path: Path) -> list[Grid]:
         wb = CalamineWorkbook.from_path(str(path))
         grids = []
         for name in wb.sheet_names:
-            grids.append(Grid(name=name, frame=_sheet_frame(wb.get_sheet_by_name(name))))
+            sheet = wb.get_sheet_by_name(name)
+            grids.append(Grid(name=name, frame=_sheet_frame(sheet), merged=list(sheet.merged_cell_ranges or [])))
         return grids
     except FileProblem:
         raise
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise FileProblem(_("文件不是有效的 Excel 工作簿（{error}）").format(error=str(exc)[:120])) from exc
+        raise FileProblem(_damaged(path, exc)) from exc
+
+
+def _damaged(path: Path, exc: Exception) -> str:
+    """Why a workbook cannot be opened, in the user's words: a password, a zip that holds no
+    workbook, or a damaged file; the library's own words follow in brackets for support."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    if head.startswith(OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in head:
+        return _("文件设有打开密码（已加密），无法读取：请在 Excel 中去掉密码后另存为 .xlsx 再导入")
+    if head.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            names = set()
+        if names and not (names & {"xl/workbook.xml", "content.xml"}) and "[Content_Types].xml" not in names:
+            return _("文件是压缩包，但其中没有 Excel 工作簿：应为 .xlsx 工作簿或 CSV 文件")
+    detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+    return _(
+        "文件已损坏或不是有效的 Excel 工作簿（{error}）：请在 Excel 中打开并另存为 .xlsx 后再导入，或另存为 CSV"
+    ).format(error=detail)
 
 
 XLSX_BLOCK_ROWS = 20_000
@@ -189,17 +214,51 @@ def transcode(path: Path, encoding: str, target: Path) -> Path:
     return target
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+SEPARATORS = (",", "\t", ";")
+
+
+def _normalised(path: Path, encoding: str, target: Path) -> Path:
+    """A UTF-16 or CR-only CSV (Excel's "Unicode text", an old Mac export) as UTF-8 with
+    \n line ends, block by block: what the reader below expects."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as src, target.open("wb") as dst:
+        for block in iter(lambda: src.read(1 << 22), b""):
+            text = decoder.decode(block).lstrip("\ufeff")
+            dst.write(text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8"))
+        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return target
+
+
 def _read_csv(path: Path, name: str) -> list[Grid]:
     with path.open("rb") as fh:
         head = fh.read(65536)
+    utf16 = head.startswith(UTF16_BOMS)
+    if utf16 or (b"\r" in head and b"\n" not in head):
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                source = _normalised(path, "utf-16" if utf16 else detect_encoding(head), Path(tmp) / "text.csv")
+            except UnicodeDecodeError as exc:
+                raise FileProblem(_("无法识别 CSV 文件的字符编码（应为 UTF-8 或 GBK/GB18030）")) from exc
+            return _read_csv(source, name)
     if b"\x00" in head[:4096]:
-        raise FileProblem(_("文件不是表格：既不是 Excel 工作簿，也不是 CSV 文本"))
+        raise FileProblem(_("文件含有空字符（NUL），不是文本：应为 Excel 工作簿（.xlsx）或 UTF-8、GBK 编码的 CSV 文件"))
     encoding = detect_encoding(head)
     head_text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
-    try:
+    # A comma-separated file first; a tab- or semicolon-separated one (Excel's "text" export,
+    # a European locale) when only that separator yields a header.
+    for separator in SEPARATORS:
+        try:
+            head_rows = list(csv.reader(io.StringIO(head_text), delimiter=separator))[: HEADER_SCAN + 2]
+        except csv.Error as exc:
+            raise FileProblem(
+                _("CSV 文件无法解析（{error}）：应为逗号分隔、每行一条记录的文本").format(error=exc)
+            ) from exc
+        if find_header(head_rows) is not None:
+            break
+    else:
+        separator = ","
         head_rows = list(csv.reader(io.StringIO(head_text)))[: HEADER_SCAN + 2]
-    except csv.Error as exc:
-        raise FileProblem(_("CSV 文件无法解析：{error}").format(error=exc)) from exc
     if not any(any(c.strip() for c in r) for r in head_rows):
         raise FileProblem(_("文件为空：没有任何数据行"))
     found = find_header(head_rows)
@@ -218,19 +277,25 @@ def _read_csv(path: Path, name: str) -> list[Grid]:
             try:
                 # Rows above the header (titles) have fewer fields: skip them as raw lines so
                 # that they do not decide the number of columns.
-                frame = _read_csv_blocks(Path(source), skip, compact)
+                frame = _read_csv_blocks(Path(source), skip, compact, separator)
                 break
             except UnicodeDecodeError:
                 continue
             except pl.exceptions.ComputeError as exc:
                 if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
-                    raise FileProblem(_("CSV 文件无法解析：{error}").format(error=str(exc)[:200])) from exc
+                    raise FileProblem(_csv_problem(exc)) from exc
             except pl.exceptions.PolarsError as exc:
-                raise FileProblem(_("CSV 文件无法解析：{error}").format(error=str(exc)[:200])) from exc
+                raise FileProblem(_csv_problem(exc)) from exc
         else:
             raise FileProblem(_("无法识别 CSV 文件的字符编码（应为 UTF-8 或 GBK/GB18030）"))
     frame = frame.with_columns(pl.int_range(skip + 1, skip + 1 + frame.height, dtype=pl.Int32).alias("_row"))
     return [Grid(name=name, frame=frame)]
+
+
+def _csv_problem(exc: Exception) -> str:
+    return _("CSV 文件无法解析（{error}）：应为逗号分隔、每行一条记录的文本").format(
+        error=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    )
 
 
 BLOCK_BYTES = 32 * 1024 * 1024
@@ -262,7 +327,7 @@ def _cut(data: bytes, quotes_before: int) -> int:
             return pos + 1
 
 
-def _read_csv_blocks(source: Path, skip: int, compact: set[int]) -> pl.DataFrame:
+def _read_csv_blocks(source: Path, skip: int, compact: set[int], separator: str = ",") -> pl.DataFrame:
     """Parse the CSV a block of records at a time, trimming every cell and turning
     low-cardinality columns into categoricals as each block comes: the whole file never sits
     in memory as text (nor as a memory map), which keeps a million-row import small."""
@@ -288,11 +353,15 @@ def _read_csv_blocks(source: Path, skip: int, compact: set[int]) -> pl.DataFrame
             first = False
             part.decode("utf-8")  # raises UnicodeDecodeError: the caller transcodes
             if schema is None:
-                raw = pl.read_csv(part, has_header=False, infer_schema=False, truncate_ragged_lines=True)
+                raw = pl.read_csv(
+                    part, has_header=False, infer_schema=False, truncate_ragged_lines=True, separator=separator
+                )
                 schema = {f"c{j}": pl.String for j in range(raw.width)}
                 raw.columns = list(schema)
             else:
-                raw = pl.read_csv(part, has_header=False, schema=schema, truncate_ragged_lines=True)
+                raw = pl.read_csv(
+                    part, has_header=False, schema=schema, truncate_ragged_lines=True, separator=separator
+                )
             text = raw.select([pl.col(c).str.strip_chars(STRIP).replace("", None) for c in raw.columns])
             del raw, part
             # Only the few columns that hold a marked cell pay for the regular expressions.
@@ -343,7 +412,11 @@ def read_grids(path: Path, *, file_name: str = "") -> list[Grid]:
     known: the stored upload may have been renamed (`bad_AbC123x.csv`) and errors must name
     the sheet the user knows."""
     path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
+        raise FileProblem(_("文件不存在：{path}").format(path=path))
+    if not path.is_file():
+        raise FileProblem(_("{path} 不是文件（是文件夹）：应为 .xlsx 工作簿或 CSV 文件").format(path=path))
+    if path.stat().st_size == 0:
         raise FileProblem(_("文件为空：没有任何数据行"))
     with path.open("rb") as fh:
         magic = fh.read(8)

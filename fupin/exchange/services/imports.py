@@ -27,7 +27,7 @@ from fupin.exchange.choices import BatchStatus
 from fupin.exchange.context import ImportContext
 from fupin.exchange.issues import INFO, WARNING, Issue, Issues
 from fupin.exchange.models import ImportBatch
-from fupin.exchange.reading import FileProblem, Table, read_grids, table_of
+from fupin.exchange.reading import FileProblem, Grid, Table, read_grids, table_of
 from fupin.exchange.regionindex import RegionIndex
 from fupin.exchange.spec import Layout, known_names, layouts
 
@@ -194,7 +194,10 @@ def import_file(
         issues.add(Issue("file", problem.message, result.file_name))
         return result
     known = known_names()
-    tables = [t for g in grids if (t := table_of(g, known)) is not None]
+    pairs = [(g, t) for g in grids if (t := table_of(g, known)) is not None]
+    tables = [t for _g, t in pairs]
+    for grid, table in pairs:
+        _merged_warnings(grid, table, issues)
     if not tables:
         empty = all(
             g.frame.height == 0
@@ -280,6 +283,37 @@ def import_file(
         if result.status != "checked":
             result.status = BatchStatus.REJECTED
     return result
+
+
+def _merged_warnings(grid: Grid, table: Table, issues: Issues) -> None:
+    """A merged range among the data rows keeps its value in its top-left cell only: the
+    other cells read as blank, so say why before the errors about blank cells that follow."""
+    for (r0, c0), (r1, c1) in grid.merged:
+        if r1 + 1 <= table.header_row:  # a title or a two-row header: read as intended
+            continue
+        column = table.headers[c0] if c0 < len(table.headers) and table.headers[c0] else _column_letter(c0)
+        issues.add(
+            Issue(
+                "merged",
+                _(
+                    "第 {first}–{last} 行、{left}–{right} 列是合并单元格：只有左上角一格有值，其余各格按空白读取；"
+                    "请取消合并，并把值填入每一格"
+                ).format(first=r0 + 1, last=r1 + 1, left=_column_letter(c0), right=_column_letter(c1)),
+                table.sheet,
+                r0 + 1,
+                column,
+                severity=WARNING,
+            )
+        )
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _step(progress: Any, message: str) -> None:

@@ -33,6 +33,8 @@ class Command(BaseCommand):
         path = Path(opts["path"])
         if not path.exists():
             raise CommandError(_("文件不存在：{path}").format(path=path))
+        if not path.is_file():
+            raise CommandError(_("{path} 不是文件（是文件夹）：应为 .xlsx 工作簿或 CSV 文件").format(path=path))
         # Checked before importing: a bad --report path must not fail after the data has been written.
         if opts["report"] and not Path(opts["report"]).parent.is_dir():
             raise CommandError(_("目录不存在：{path}").format(path=Path(opts["report"]).parent))
