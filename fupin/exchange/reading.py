@@ -466,6 +466,33 @@ def combine(upper: Sequence[str | None], lower: Sequence[str | None]) -> list[st
     return [lo if lo not in (None, "") else u for u, lo in zip(up, low, strict=True)]
 
 
+def fill_merged_down(table: Table, merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> pl.DataFrame:
+    """The data with every range merged down one column filled with its top cell's value.
+    Ledgers often merge the household's cells (户编号, 户主姓名, 家庭人口数 …) over the rows
+    of its members; Excel keeps the value in the top cell only and the others read as blank.
+    Set-based: the rows below each range's top are joined to the top's value, column by
+    column, however many households the sheet merges."""
+    spans = [(c0, r0 + 1, r1 + 1) for (r0, c0), (r1, c1) in merged if c0 == c1 and r1 > r0 and r0 >= table.header_row]
+    frame = table.frame
+    if not spans:
+        return frame
+    ranges = pl.DataFrame(spans, schema={"col": pl.Int64, "top": pl.Int32, "last": pl.Int32}, orient="row")
+    below = ranges.with_columns(pl.int_ranges(pl.col("top") + 1, pl.col("last") + 1, dtype=pl.Int32).alias("_row"))
+    below = below.explode("_row").select("col", "top", "_row")
+    for (col,), rows in below.group_by("col"):
+        name = f"c{col}"
+        if name not in frame.columns:
+            continue
+        tops = frame.select(pl.col("_row").alias("top"), pl.col(name).alias("_top"))
+        fill = rows.join(tops, on="top", how="inner").select("_row", "_top")
+        frame = (
+            frame.join(fill, on="_row", how="left", maintain_order="left")
+            .with_columns(pl.coalesce("_top", name).alias(name))
+            .drop("_top")
+        )
+    return frame
+
+
 def table_of(grid: Grid, known: set[str] | None = None) -> Table | None:
     """The grid's header and data rows, or None when no header is found."""
     columns = [c for c in grid.frame.columns if c != "_row"]

@@ -20,6 +20,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from fupin.exchange.models import ImportBatch
+from fupin.registry.models import Member
 from tests.exchange.helpers import errors_of, headers_of, household, run, state, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -373,3 +374,28 @@ def test_a_repeated_header_is_named_and_the_first_column_kept(regions, tmp_path)
 
     assert result.ok
     assert any("重复" in i.message and i.column == "姓名" for i in result.issues.items)
+
+
+def test_household_cells_merged_down_over_the_members_rows_are_read_on_every_row(regions, tmp_path):
+    """Ledgers merge 户编号 and the household's other cells over its members' rows: each
+    member row reads the merged value. A range across columns stays a warning (above)."""
+    members = household("430405014201000931", 3)
+    headers = headers_of(members)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "人员明细"
+    ws.append(["珠晖区建档立卡贫困人口明细表"])
+    ws.append(headers)
+    for i, r in enumerate(members):
+        # Below the top row, the merged household cells are empty, as Excel keeps them.
+        ws.append([(r[h] or None) if i == 0 or h not in ("户编号", "家庭人口数") else None for h in headers])
+    for h in ("户编号", "家庭人口数"):
+        col = headers.index(h) + 1
+        ws.merge_cells(start_row=3, start_column=col, end_row=5, end_column=col)
+    wb.save(tmp_path / "merged_down.xlsx")
+
+    result = run(tmp_path / "merged_down.xlsx")
+
+    assert result.ok, [str(i) for i in result.issues.items]
+    assert not [i for i in result.issues.items if i.kind == "merged"]
+    assert Member.objects.filter(household__code="430405014201000931").count() == 3

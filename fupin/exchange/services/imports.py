@@ -27,7 +27,7 @@ from fupin.exchange.choices import BatchStatus
 from fupin.exchange.context import ImportContext
 from fupin.exchange.issues import INFO, WARNING, Issue, Issues
 from fupin.exchange.models import ImportBatch
-from fupin.exchange.reading import FileProblem, Grid, Table, read_grids, table_of
+from fupin.exchange.reading import FileProblem, Grid, Table, fill_merged_down, read_grids, table_of
 from fupin.exchange.regionindex import RegionIndex
 from fupin.exchange.spec import Layout, known_names, layouts
 
@@ -195,9 +195,10 @@ def import_file(
         return result
     known = known_names()
     pairs = [(g, t) for g in grids if (t := table_of(g, known)) is not None]
-    tables = [t for _g, t in pairs]
     for grid, table in pairs:
+        table.frame = fill_merged_down(table, grid.merged)
         _merged_warnings(grid, table, issues)
+    tables = [t for _g, t in pairs]
     if not tables:
         empty = all(
             g.frame.height == 0
@@ -286,10 +287,11 @@ def import_file(
 
 
 def _merged_warnings(grid: Grid, table: Table, issues: Issues) -> None:
-    """A merged range among the data rows keeps its value in its top-left cell only: the
-    other cells read as blank, so say why before the errors about blank cells that follow."""
+    """A merged range among the data rows across columns keeps its value in its top-left cell
+    only: the other cells read as blank, so say why before the errors about blank cells that
+    follow. (A range down one column is filled in: fill_merged_down.)"""
     for (r0, c0), (r1, c1) in grid.merged:
-        if r1 + 1 <= table.header_row:  # a title or a two-row header: read as intended
+        if r1 + 1 <= table.header_row or c0 == c1:  # a title or header, or filled down
             continue
         column = table.headers[c0] if c0 < len(table.headers) and table.headers[c0] else _column_letter(c0)
         issues.add(
