@@ -54,12 +54,29 @@ class ListData:
     def rows_valid(self) -> int:
         return self.frame.height
 
+    def none_valid_message(self, shown: int = 5) -> str:
+        """Why a list without one valid ID number is refused: the counts, then the first
+        rows by line, with the value (masked, as every list shows it) and the reason."""
+        head = _("名单中没有有效的证件号码（共 {n} 行，无效 {bad} 行）").format(
+            n=self.rows_total, bad=self.invalid_count
+        )
+        rows = [
+            _("第 {line} 行 证件号码“{value}”：{message}").format(
+                line=p["line"], value=mask_id(p["value"]), message=p["message"]
+            )
+            for p in self.invalid[:shown]
+        ]
+        if not rows:
+            return head
+        more = _("等，共 {n} 行").format(n=self.invalid_count) if self.invalid_count > shown else ""
+        return _("{summary}：{rows}{more}").format(summary=head, rows=_("；").join(rows), more=more)
+
     def problems(self) -> dict:
         return {"invalid": self.invalid, "duplicates": self.duplicates, "upgraded": self.upgraded_count}
 
 
 def _no_id_column(first_row: list[str]) -> ListProblem:
-    seen = [c for c in first_row if c]
+    seen = [c.strip() for c in first_row if c and c.strip()]
     return ListProblem(
         _("名单中没有“证件号码”列（前 {n} 行均未找到；可用列名：{aliases}）。第一行为：{seen}").format(
             n=HEADER_SCAN, aliases="、".join(sorted(ID_ALIASES)), seen="、".join(seen[:10]) or _("（空）")
@@ -77,8 +94,22 @@ def read_list(path: Path, *, file_name: str | None = None) -> ListData:
     try:
         sheet = deptlist.read_sheet(path)
     except deptlist.Unreadable as exc:
+        if isinstance(exc.__cause__, pl.exceptions.NoDataError):
+            # polars finds nothing after the header line: a CSV with its header only.
+            raise _no_rows(None) from exc
         raise _problem(exc) from exc
-    return _validate(sheet.frame, [fold(h) for h in sheet.headers], file_name)
+    data = _validate(sheet.frame, [fold(h) for h in sheet.headers], file_name)
+    if data.rows_total == 0:
+        raise _no_rows(sheet.header + 1)
+    return data
+
+
+def _no_rows(header_line: int | None) -> ListProblem:
+    if header_line is None:
+        return ListProblem(_("名单没有数据行：表头下面是空的，请填入每人一行后再上传"))
+    return ListProblem(
+        _("名单没有数据行：第 {line} 行的表头下面是空的，请填入每人一行后再上传").format(line=header_line)
+    )
 
 
 def _problem(exc: deptlist.Unreadable) -> ListProblem:

@@ -65,6 +65,7 @@ def test_the_api_answers_409_and_queues_nothing(regions, coordinator):
 
 
 def test_a_village_s_own_line_is_enough_to_run_its_district(regions):
+    poor_household(registered=True)  # a district without households is refused (nothing to re-check)
     PolicyVersion.objects.create(
         year=2031, region_id=DACHANG, effective_from=dt.date(2025, 1, 1), poverty_line=Decimal("5000")
     )

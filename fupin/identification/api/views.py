@@ -322,6 +322,14 @@ class FindingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         members = {
             m.pk: m for m in Member.objects.filter(pk__in=[x for x in (d.get("end_member"), d.get("new_head")) if x])
         }
+        # A member id that names nobody is an error, not an omission.
+        unknown = {
+            name: [_("成员 {pk} 不存在").format(pk=d[name])]
+            for name in ("end_member", "new_head")
+            if d.get(name) and d[name] not in members
+        }
+        if unknown:
+            raise ValidationError(unknown)
         with service_errors():
             f = finding_decide(
                 ctx=api_context(request),
@@ -383,7 +391,7 @@ class ComparisonViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
             except ListProblem as exc:
                 raise ValidationError({"file": [exc.message]}) from exc
         if data.rows_valid == 0:
-            raise ValidationError({"file": [_("名单中没有有效的证件号码")]})
+            raise ValidationError({"file": [data.none_valid_message()]})
         upload.seek(0)
         job = job_enqueue(
             kind="compare",

@@ -51,6 +51,7 @@ from fupin.registry.models import Household, Member
 from fupin.registry.services.common import check_scope
 
 ADD = "identification.add_comparisonlist"
+KIND_NAME_MAX = 50  # ComparisonList.kind_name
 
 
 def list_kind_parse(kind: str, name: str = "") -> tuple[str, str]:
@@ -68,11 +69,16 @@ def list_kind_parse(kind: str, name: str = "") -> tuple[str, str]:
                 )
             }
         )
+    if len(name) > KIND_NAME_MAX:
+        # Refused rather than cut: a name cut short would tell two lists apart wrongly.
+        raise ValidationError(
+            {"kind_name": _("名单名称不能超过 {max} 个字（实际 {n} 个）").format(max=KIND_NAME_MAX, n=len(name))}
+        )
     if code == ListKind.OTHER:
         if not name:
             raise ValidationError({"kind_name": _("“其他”类型的名单须填写名单名称（如：村干部及亲属）")})
-        return code, name[:50]
-    return code, name[:50] or str(ListKind(code).label)
+        return code, name
+    return code, name or str(ListKind(code).label)
 
 
 @transaction.atomic
@@ -91,13 +97,7 @@ def comparison_load(
     region = Region.objects.get(pk=region.pk)
     check_scope(ctx, ADD, region)
     if data.rows_valid == 0:
-        raise ValidationError(
-            {
-                "file": _("名单中没有有效的证件号码（共 {n} 行，无效 {bad} 行）").format(
-                    n=data.rows_total, bad=data.invalid_count
-                )
-            }
-        )
+        raise ValidationError({"file": data.none_valid_message()})
     c = ComparisonList.objects.create(
         region=region,
         kind=kind,

@@ -90,6 +90,12 @@ def finding_decide(
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("请填写核实情况说明")})
+    if new_head is not None:
+        # Only someone of the finding's own household(s) may take the head's place: a member
+        # named from elsewhere would be made a head in a household that has one.
+        homes = {f.household_id, *([f.other_member.household_id] if f.other_member else [])}
+        if not Member.objects.active().filter(pk=new_head.pk, household_id__in=homes).exists():
+            raise ValidationError({"new_head": _("新户主须是本户的在册成员")})
     application: Application | None = None
     if confirmed:
         if f.kind in PAIR_KINDS:

@@ -14,6 +14,7 @@ The run is one transaction: a failure leaves nothing half-written.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts.scoping import scope_paths
 from fupin.core.changelog import Context, log_create
+from fupin.core.choices import JobStatus
 from fupin.core.errors import ApplicationError
 from fupin.core.jobs import Progress
 from fupin.identification.bulk import db_datetime, insert_frame, table
@@ -91,11 +93,49 @@ def recheck_create(*, ctx: Context, year: int | None = None, region: Region | No
                 year=year, region=region.name, years=_("、").join(map(str, years)) or _("无")
             )
         )
+    _refuse_empty(region)
+    _refuse_overlap(region)
     r = Recheck.objects.create(
         region=region, year=year, started_by=ctx.actor if ctx.actor is not None and ctx.actor.pk else None
     )
     log_create(ctx, r)
     return r
+
+
+# A campaign whose job has not finished after this long lost its worker (a run over a million
+# persons takes about a minute): it no longer blocks a new one.
+STALE_AFTER = dt.timedelta(hours=12)
+
+
+def _refuse_empty(region: Region) -> None:
+    """A region without a single open household has nothing to assess, match or compare."""
+    if not Household.objects.filter(closed_on__isnull=True, region__path__startswith=region.path).exists():
+        raise ApplicationError(_("{region}没有在册农户，无需开展回头看").format(region=region.name))
+
+
+def _refuse_overlap(region: Region) -> None:
+    """One campaign at a time over the same households: two runs over one region would both
+    file the same rule leads (unique fingerprints) and the second would fail at its end.
+    Refused with the running one's number instead. The region tree's root row is locked for
+    the check so that two requests at once cannot both pass it (PostgreSQL; SQLite writes one
+    transaction at a time anyway)."""
+    list(Region.objects.select_for_update().filter(path=region.path[: Region.steplen]).values_list("pk"))
+    running = (
+        Recheck.objects.filter(
+            finished__isnull=True,
+            job__status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+            created__gte=timezone.now() - STALE_AFTER,
+        )
+        .select_related("region")
+        .order_by("pk")
+    )
+    for other in running:
+        if other.region.path.startswith(region.path) or region.path.startswith(other.region.path):
+            raise ApplicationError(
+                _("回头看 #{pk}（{region}，{year} 年）正在进行，请等它完成后再发起").format(
+                    pk=other.pk, region=other.region.name, year=other.year
+                )
+            )
 
 
 def _policy_years(region: Region) -> list[int]:

@@ -247,10 +247,7 @@ def _enqueue_upload(request: HttpRequest, form: ComparisonForm, kind: str, name:
             form.add_error("file", exc.message)
             return None
     if data.rows_valid == 0:
-        form.add_error(
-            "file",
-            _("名单中没有有效的证件号码（共 {n} 行，无效 {bad} 行）").format(n=data.rows_total, bad=data.invalid_count),
-        )
+        form.add_error("file", data.none_valid_message())
         return None
     upload.seek(0)
     return job_enqueue(

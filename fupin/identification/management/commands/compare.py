@@ -33,6 +33,8 @@ class Command(BaseCommand):
         path = Path(opts["path"])
         if not path.exists():
             raise CommandError(_("文件不存在：{path}").format(path=path))
+        if not path.is_file():
+            raise CommandError(_("不是文件：{path}（请给出一个 .xlsx 或 .csv 名单文件）").format(path=path))
         try:
             kind, name = list_kind_parse(opts["kind"], opts["name"])
         except ValidationError as exc:
@@ -74,7 +76,18 @@ class Command(BaseCommand):
         )
         from fupin.identification.models import ComparisonList
 
-        problems = ComparisonList.objects.get(pk=r["comparison_id"]).problems
+        c = ComparisonList.objects.get(pk=r["comparison_id"])
+        problems = c.problems
+        if problems.get("upgraded"):
+            self.stdout.write(_("  {n} 个 15 位证件号码已按国家标准升级为 18 位后比对").format(n=problems["upgraded"]))
+        if c.duplicate_count:
+            self.stdout.write(_("  重复的证件号码 {n} 行（每人只比对一次）").format(n=c.duplicate_count))
+            for d in problems.get("duplicates", [])[:20]:
+                self.stdout.write(
+                    _("  证件号码“{id}”出现在第 {lines} 行").format(
+                        id=mask_id(d["id"]), lines=_("、").join(map(str, d["lines"]))
+                    )
+                )
         for item in problems.get("invalid", [])[:20]:
             # Masked like every other list: an ID with a bad check digit is usually a typo of a real one.
             self.stdout.write(
