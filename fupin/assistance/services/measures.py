@@ -179,7 +179,10 @@ def _microcredit_problems(m: Measure, *, household: Household) -> dict[str, str]
     return errors
 
 
-def _prepare(m: Measure, household: Household, data: dict[str, Any]) -> None:
+def _prepare(m: Measure, household: Household, data: dict[str, Any], *, check_constraints: bool = True) -> None:
+    """Set and validate a measure's fields. `check_constraints=False` (an import's bulk path)
+    leaves out Django's per-object query for each check constraint: `measure_problems` has
+    refused every row that could break one, and the database enforces them on insert."""
     assign(m, data, MEASURE_FIELDS)
     if "category" in data:
         m.category = data["category"]
@@ -193,7 +196,9 @@ def _prepare(m: Measure, household: Household, data: dict[str, Any]) -> None:
     errors = measure_problems(m, household=household)
     if errors:
         raise ValidationError(errors)
-    m.full_clean(exclude=["household", "item", "beneficiary", "project", "created_by"])
+    m.full_clean(
+        exclude=["household", "item", "beneficiary", "project", "created_by"], validate_constraints=check_constraints
+    )
 
 
 @transaction.atomic

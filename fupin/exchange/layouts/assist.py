@@ -11,15 +11,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from fupin.assistance.models import Cadre, LinkedUnit, Measure, MeasureItem, Pairing, Project, WorkTeam
+from fupin.assistance.models import Cadre, LinkedUnit, Measure, Pairing, WorkTeam
 from fupin.assistance.services import (
     cadre_create,
     cadre_update,
     linked_unit_create,
-    measure_create,
-    measure_update,
-    pairing_assign,
-    pairing_end,
     work_team_create,
     work_team_update,
 )
@@ -27,13 +23,12 @@ from fupin.core.errors import ValidationError
 from fupin.exchange import codes
 from fupin.exchange.changes import ChangeLog
 from fupin.exchange.context import ImportContext
-from fupin.exchange.issues import ERROR
 from fupin.exchange.layouts.assist_common import Rows, cell, read_rows, run_rows
 from fupin.exchange.layouts.assist_leaders import PendingLeaders
+from fupin.exchange.layouts.assist_ledgers import load_measures, load_pairings
 from fupin.exchange.spec import CODE, DATE, IDNO, MONEY, PHONE, TEXT, YEAR, Column, Layout, register
 from fupin.regions.choices import RegionLevel
 from fupin.regions.models import Region
-from fupin.registry.models import Household, Member
 from fupin.utils.text import fold
 
 
@@ -226,66 +221,6 @@ def cadre_rows(*, region: Region | None = None, year: int | None = None) -> Iter
 # -- 结对帮扶 ----------------------------------------------------------------------------------
 
 
-def _household(code: str, ctx: ImportContext) -> Household | None:
-    h = Household.objects.filter(code=code).first()
-    if h is None and code not in ctx.pending_codes:
-        if code in ctx.issues.bad_households:
-            raise ValidationError({"code": _refused_household(code, ctx)})
-        raise ValidationError({"code": _("户编号 {code} 不存在（请先导入人员明细）").format(code=code)})
-    return h
-
-
-def _refused_household(code: str, ctx: ImportContext) -> str:
-    """The household is in the roster of this file but was refused there: point at its first
-    error rather than calling it missing. The roster's errors are indexed once per import (the
-    roster loads first), not scanned again for every row naming a refused household."""
-    if ("household",) not in ctx.refused:
-        ctx.refused[("household",)] = ("", 0)
-        for i in ctx.issues.items:
-            if i.household and i.severity == ERROR and i.row and i.sheet:
-                ctx.refused.setdefault(("household", i.household), (i.sheet, i.row))
-    where = ctx.refused.get(("household", code))
-    if where is None:
-        return _("户编号 {code} 在人员明细中有错误，未导入").format(code=code)
-    return _("户编号 {code} 在工作表“{sheet}”第 {row} 行有错误，未导入").format(code=code, sheet=where[0], row=where[1])
-
-
-def load_pairings(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) -> dict[str, Any]:
-    rows.frame = rows.frame.sort(["code", "started_on"], nulls_last=False)
-
-    def apply(r: dict[str, Any]) -> str:
-        h = _household(r["code"], ctx)
-        cadre = Cadre.objects.filter(name=r["cadre_name"], phone=r["cadre_phone"]).first()
-        if cadre is None:
-            refused = ctx.refused.get(("cadre", r["cadre_name"], r["cadre_phone"]))
-            message = (
-                _("帮扶责任人 {name}（电话 {phone}）在工作表“{sheet}”第 {row} 行有错误，未导入")
-                if refused
-                else _("帮扶责任人 {name}（{phone}）不存在（请先导入帮扶干部）")
-            )
-            sheet, row = refused or ("", 0)
-            raise ValidationError(
-                {"cadre_name": message.format(name=r["cadre_name"], phone=r["cadre_phone"], sheet=sheet, row=row)}
-            )
-        if h is None:
-            return "created"
-        existing = Pairing.objects.filter(household=h, cadre=cadre, started_on=r["started_on"]).first()
-        reason = _("导入结对帮扶台账")
-        if existing is None:
-            pairing = pairing_assign(
-                ctx=ctx.change, household=h, cadre=cadre, started_on=r["started_on"], reason=reason
-            )
-            if r["ended_on"]:
-                pairing_end(ctx=ctx.change, pairing=pairing, ended_on=r["ended_on"], reason=reason)
-            return "created"
-        if r["ended_on"] and existing.ended_on is None:
-            pairing_end(ctx=ctx.change, pairing=existing, ended_on=r["ended_on"], reason=reason)
-            return "updated"
-        return "unchanged"
-
-    return run_rows(rows, ctx, write=write, entity="pairings", apply=apply)
-
-
 def pairing_rows(*, region: Region | None = None, year: int | None = None) -> Iterator[list[Any]]:
     qs = Pairing.objects.select_related("household", "cadre").order_by("household__code", "started_on", "id")
     if region is not None:
@@ -295,57 +230,6 @@ def pairing_rows(*, region: Region | None = None, year: int | None = None) -> It
 
 
 # -- 帮扶措施 ----------------------------------------------------------------------------------
-
-
-def _amount(cents: int | None) -> Decimal | None:
-    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
-
-
-def load_measures(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) -> dict[str, Any]:
-    def apply(r: dict[str, Any]) -> str:
-        h = _household(r["code"], ctx)
-        item = MeasureItem.objects.filter(category=r["category"], name=fold(r["item"])).first()
-        if item is None:
-            raise ValidationError(
-                {
-                    "item": _("措施项目“{item}”不在“{category}”类的措施目录中").format(
-                        item=r["item"], category=codes.labels("measure_category").get(r["category"], "")
-                    )
-                }
-            )
-        project = Project.objects.filter(name=r["project"]).first() if r["project"] else None
-        if r["project"] and project is None:
-            raise ValidationError({"project": _("项目“{name}”不存在").format(name=r["project"])})
-        if h is None:
-            return "created"
-        beneficiary = None
-        if r["beneficiary"]:
-            beneficiary = Member.objects.filter(household=h, id_number=r["beneficiary"], ended_on__isnull=True).first()
-            if beneficiary is None:
-                raise ValidationError({"beneficiary": _("受益人不是户 {code} 的在册成员").format(code=h.code)})
-        data = {
-            "item": item,
-            "project": project,
-            "beneficiary": beneficiary,
-            "amount": _amount(r["amount"]),
-            "started_on": r["started_on"],
-            "ended_on": r["ended_on"],
-            "status": r["status"] or "done",
-            "note": r["note"] or "",
-            "category": r["category"],
-        }
-        existing = Measure.objects.filter(
-            household=h, year=r["year"], item=item, beneficiary=beneficiary, started_on=r["started_on"]
-        ).first()
-        if existing is None:
-            measure_create(ctx=ctx.change, household=h, year=r["year"], data=data)
-            return "created"
-        if not _changed(existing, data):
-            return "unchanged"
-        measure_update(ctx=ctx.change, measure=existing, data=data)
-        return "updated"
-
-    return run_rows(rows, ctx, write=write, entity="measures", apply=apply)
 
 
 def _money(value: Decimal | None) -> int | float | None:

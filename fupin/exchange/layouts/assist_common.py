@@ -1,7 +1,8 @@
 """Layouts 2–5 (cadres, work teams, pairings, measures): read and validated column-wise like
-the roster, loaded through the assistance services row by row (these ledgers hold
-thousands of rows, not millions), each row in its own savepoint so that one refused row
-is reported with its number and the others still go through the same rules. The whole
+the roster. Teams and cadres (hundreds of rows) load through the assistance services row by
+row (`run_rows`), each row in its own savepoint so that one refused row is reported with its
+number and the others still go through the same rules; the pairings and measures ledgers
+(up to hundreds of thousands of rows) load set-based (assist_ledgers). The whole
 import stays one transaction: a file with errors is rolled back entirely unless only the
 valid rows were asked for; a dry run is always rolled back."""
 
@@ -22,6 +23,7 @@ from fupin.exchange.issues import ERROR, INFO, Issue
 from fupin.exchange.parsing import parse_column
 from fupin.exchange.reading import Table
 from fupin.exchange.spec import IDNO, Column, Layout
+from fupin.registry.models import Household
 from fupin.utils import idno
 
 SUMMARY = r"^(合计|总计|小计)"
@@ -190,3 +192,34 @@ def report_refusal(rows: Rows, ctx: ImportContext, record: dict[str, Any], exc: 
         return
     message = exc.message if isinstance(exc, ApplicationError) else "；".join(getattr(exc, "messages", [str(exc)]))
     ctx.issues.add(Issue("reference", message, rows.sheet, record["_row"], severity=ERROR))
+
+
+def household_of(code: str, ctx: ImportContext) -> Household | None:
+    """The household of a 户编号 (None when the roster of this file creates it); an error
+    when it is neither in the registry nor in the file."""
+    h = Household.objects.filter(code=code).first()
+    if h is None and code not in ctx.pending_codes:
+        raise missing_household(code, ctx)
+    return h
+
+
+def missing_household(code: str, ctx: ImportContext) -> ValidationError:
+    """The error of a row naming a 户编号 that is not in the registry."""
+    if code in ctx.issues.bad_households:
+        return ValidationError({"code": _refused_household(code, ctx)})
+    return ValidationError({"code": _("户编号 {code} 不存在（请先导入人员明细）").format(code=code)})
+
+
+def _refused_household(code: str, ctx: ImportContext) -> str:
+    """The household is in the roster of this file but was refused there: point at its first
+    error rather than calling it missing. The roster's errors are indexed once per import (the
+    roster loads first), not scanned again for every row naming a refused household."""
+    if ("household",) not in ctx.refused:
+        ctx.refused[("household",)] = ("", 0)
+        for i in ctx.issues.items:
+            if i.household and i.severity == ERROR and i.row and i.sheet:
+                ctx.refused.setdefault(("household", i.household), (i.sheet, i.row))
+    where = ctx.refused.get(("household", code))
+    if where is None:
+        return _("户编号 {code} 在人员明细中有错误，未导入").format(code=code)
+    return _("户编号 {code} 在工作表“{sheet}”第 {row} 行有错误，未导入").format(code=code, sheet=where[0], row=where[1])

@@ -147,6 +147,10 @@ def member_end(
     needs_new_head = m.relation == Relation.HEAD and others.exists()
     if needs_new_head and (new_head is None or not others.filter(pk=new_head.pk).exists()):
         raise ValidationError({"new_head": _("户主减少时须从其他成员中指定新户主")})
+    if m.relation == Relation.HEAD and new_head is not None and not needs_new_head:
+        # The last member leaving hands over to nobody: a member of another household must
+        # never be made head here (it would give that household two heads).
+        raise ValidationError({"new_head": _("户内没有其他在册成员，不能指定新户主")})
     before = snapshot(m)
     m.ended_on, m.end_reason = on, reason
     m.save(update_fields=["ended_on", "end_reason", "updated"])
