@@ -154,6 +154,17 @@ def test_ending_the_head_needs_a_new_head(cadre, dachang_household):
     assert spouse.relation == "01"
 
 
+def test_the_last_member_leaving_names_no_head_from_another_household(regions):
+    alone = make_household("ALONE1")
+    other = make_household("OTHER1")
+    stranger = other.members.get(relation="01")
+    with pytest.raises(ValidationError) as exc:
+        member_end(ctx=SYSTEM, member=alone.members.get(), reason="01", new_head=stranger)
+    assert "new_head" in exc.value.message_dict
+    assert alone.members.get().ended_on is None
+    assert other.members.filter(relation="01").count() == 1
+
+
 def test_ended_id_can_be_registered_again_elsewhere(cadre, regions):
     a = make_household("MOVE1")
     spouse = member_add(ctx=SYSTEM, household=a, data=child(relation="02", school_status="", education="03"))
