@@ -116,7 +116,8 @@ def test_ids_in_scientific_notation_are_refused_naming_row_and_advice(tmp_path, 
 
 
 def test_a_list_where_every_id_is_invalid_names_the_rows_and_stores_nothing(tmp_path, people, coordinator):
-    content = csv_bytes([["张三", "123", "x"], ["李四", "abc", "y"], ["王五", people[0][:17] + "0", "z"]])
+    wrong = people[0][:17] + ("1" if people[0][17] == "0" else "0")  # a check digit that is not its own
+    content = csv_bytes([["张三", "123", "x"], ["李四", "abc", "y"], ["王五", wrong, "z"]])
     with pytest.raises(ApplicationError) as e:
         run_file(tmp_path, coordinator, "bad.csv", content)
     msg = e.value.message
