@@ -10,6 +10,7 @@ from typing import Any
 from django.core.files import File
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fupin.core.jobs import Progress, runner
 from fupin.core.models import Job
@@ -18,6 +19,8 @@ from fupin.exchange.services.batches import IMPORT_JOB, PREVIEW_JOB, batch_load,
 from fupin.exchange.services.summary import summary_lines
 
 EXPORT_JOB = "exchange.export"
+# Queued by the identification queue page (fupin.identification.views.review.FINDINGS_EXPORT_JOB).
+FINDINGS_JOB = "exchange.findings"
 
 
 @runner(PREVIEW_JOB)
@@ -68,3 +71,27 @@ def run_export(job: Job, progress: Progress) -> dict[str, Any]:
         with path.open("rb") as fh:
             job.result_file.save(_("人员明细.{ext}").format(ext=fmt), File(fh), save=False)
     return {"households": len(ids), "rows": rows}
+
+
+@runner(FINDINGS_JOB, label=gettext_lazy("导出核查清单"))
+def run_findings_export(job: Job, progress: Progress) -> dict[str, Any]:
+    """The verification queue's export, started from its page: the starter's filters and scope
+    read again now (a cadre whose scope changed meanwhile exports only what is theirs now)."""
+    from fupin.exchange.services.findings import findings_export, findings_title
+    from fupin.identification.selectors.queue import finding_filters
+    from fupin.identification.selectors.workflow import finding_list
+
+    query = QueryDict(mutable=True)
+    for key, values in job.params.get("query", {}).items():
+        query.setlist(key, values)
+    fmt = "csv" if job.params.get("format") == "csv" else "xlsx"
+    filters = finding_filters(user=job.actor, query=query)
+    findings = finding_list(user=job.actor, filters=filters)
+    progress.start(findings.count(), _("导出核查清单"))
+    title = findings_title(user=job.actor, region=filters["region"])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"findings.{fmt}"
+        rows = findings_export(path, findings=findings, fmt=fmt, title=title, progress=progress.advance)
+        with path.open("rb") as fh:
+            job.result_file.save(f"{title}.{fmt}", File(fh), save=False)
+    return {"rows": rows, "format": fmt}

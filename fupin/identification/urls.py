@@ -19,6 +19,7 @@ urlpatterns = [
     path("objections/<int:pk>/answer/", applications.objection_answer, name="objection_answer"),
     path("notices/<int:region_pk>/", applications.notice, name="notice"),
     path("findings/", review.finding_list_view, name="finding_list"),
+    path("findings/export/", review.finding_export, name="finding_export"),
     path("findings/<int:pk>/", review.finding_detail, name="finding_detail"),
     path("comparisons/", review.comparison_list_view, name="comparison_list"),
     path("comparisons/new/", review.comparison_create, name="comparison_create"),

@@ -12,14 +12,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fupin.accounts.scoping import regions_for_user, user_can
+from fupin.accounts.scoping import user_can
 from fupin.core.jobs import job_enqueue
 from fupin.identification.choices import FindingKind, FindingStatus, ListKind
+from fupin.identification.evidence import EVIDENCE_LABELS
 from fupin.identification.forms import ComparisonForm, FindingDecideForm, RecheckForm, add_service_errors
 from fupin.identification.lists import ListProblem, read_list
+from fupin.identification.selectors.queue import finding_filters
 from fupin.identification.selectors.workflow import (
     comparison_list,
     finding_get,
@@ -45,20 +46,8 @@ SENSITIVE = "registry.view_sensitive_household"
 def finding_list_view(request: HttpRequest) -> HttpResponse:
     require(request, "identification.view_finding")
     g = request.GET
-    filters: dict[str, Any] = {
-        "status": g.get("status", FindingStatus.OPEN),
-        "kind": g.get("kind", ""),
-        "list_kind": g.get("list_kind", ""),
-        "recheck": g.get("recheck", "") or None,
-        "comparison": g.get("comparison", "") or None,
-    }
-    for key in ("recheck", "comparison"):
-        if filters[key] and not str(filters[key]).isdigit():
-            filters[key] = None
-    region = None
-    if (rp := g.get("region", "")).isdigit():
-        region = regions_for_user(request.user, "identification.view_finding").filter(pk=rp).first()
-        filters["region"] = region
+    filters = finding_filters(user=request.user, query=g)
+    region = filters["region"]
     page = Paginator(finding_list(user=request.user, filters=filters), 50).get_page(g.get("page"))
     for f in page.object_list:
         vars(f)["member_id_shown"] = mask_id(f.member.id_number) if f.member else ""  # lists always mask
@@ -80,6 +69,28 @@ def finding_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+FINDINGS_EXPORT_JOB = "exchange.findings"  # its runner writes with the exchange's writers (fupin.exchange.jobs)
+
+
+@login_required
+@require_POST
+def finding_export(request: HttpRequest) -> HttpResponse:
+    """The queue as the page shows it (its query string: filters and the user's scope) written
+    to a verification list by a background job, whatever its size: the job page shows the
+    progress and then the download link."""
+    require(request, "identification.view_finding")
+    query = request.GET.copy()
+    query.pop("page", None)
+    fmt = "csv" if request.POST.get("format") == "csv" else "xlsx"
+    job = job_enqueue(
+        kind=FINDINGS_EXPORT_JOB,
+        actor=request.user,
+        params={"query": {k: query.getlist(k) for k in query}, "format": fmt},
+    )
+    messages.info(request, _("核查清单在后台导出，完成后在本页下载。"))
+    return redirect("core:job_detail", pk=job.pk)
+
+
 def _finding_chips(request: HttpRequest, region: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
     """The queue opened from a re-check's township row or a list's page names where it came
     from and links back (when the user may open that page)."""
@@ -95,20 +106,6 @@ def _finding_chips(request: HttpRequest, region: Any, filters: dict[str, Any]) -
         label = _("回头看 #{pk}").format(pk=pk) + (_("（{year} 年）").format(year=r.year) if r else "")
         items.append(("recheck", label, reverse("identification:recheck_detail", args=[pk]) if r else None))
     return filter_chips(request, items)
-
-
-# What the services store as a finding's evidence (duplicates, re-check rule leads), labelled
-# for the reader; a list row's columns keep the headers its uploader wrote.
-EVIDENCE_LABELS = {
-    "name": gettext_lazy("姓名"),
-    "other_name": gettext_lazy("另一条记录的姓名"),
-    "birth_date": gettext_lazy("出生日期"),
-    "other_household_id": gettext_lazy("另一条记录所在户"),
-    "year": gettext_lazy("年度"),
-    "value": gettext_lazy("人均纯收入(元)"),
-    "line": gettext_lazy("扶贫标准(元/人·年)"),
-    "policy": gettext_lazy("政策参数版本"),
-}
 
 
 def _evidence(f: Any) -> list[tuple[str, Any]]:
