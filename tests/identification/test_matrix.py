@@ -215,6 +215,14 @@ CASES = [
         query="?stage=village_notice",
     ),
     Case("identification:finding_list", FINDING_READERS),
+    # The verification list: queued as a job for whoever reads the queue (then its job page).
+    Case(
+        "identification:finding_export",
+        expect(302, cadre=404, other_cadre=404),
+        method="post",
+        query="?status=open",
+        data=lambda w: {"format": "xlsx"},
+    ),
     Case("identification:finding_detail", FINDING_READERS, kwargs=pk("finding")),
     Case(
         "identification:finding_detail",
