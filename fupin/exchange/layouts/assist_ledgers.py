@@ -110,6 +110,14 @@ class _Refusals:
         return len(self.items)
 
 
+def _start(rows: Rows, ctx: ImportContext) -> tuple[dict[str, int], _Refusals, list[dict[str, Any]], int]:
+    """What a loader starts from: zero counts, no refusals yet, the rows without a bad cell
+    and how many had one (already reported by the reader)."""
+    bad_rows = ctx.issues.bad_rows.get(rows.sheet, set())
+    records = [r for r in rows.frame.iter_rows(named=True) if r["_row"] not in bad_rows]
+    return {"created": 0, "updated": 0, "unchanged": 0}, _Refusals(rows, ctx), records, rows.frame.height - len(records)
+
+
 def _savepoint(refusals: _Refusals, record: dict[str, Any], call: Callable[[], str]) -> str | None:
     """One row through the services in its own savepoint; a refusal is recorded, not raised."""
     try:
@@ -228,11 +236,7 @@ def _beneficiaries(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
 def load_measures(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool) -> dict[str, Any]:
     """Set-based (see the module's docstring). Like the row loader it writes in a dry run too:
     the import's transaction is rolled back then, and every rule has been checked."""
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    bad_rows = ctx.issues.bad_rows.get(rows.sheet, set())
-    refusals = _Refusals(rows, ctx)
-    records = [r for r in rows.frame.iter_rows(named=True) if r["_row"] not in bad_rows]
-    rejected = rows.frame.height - len(records)
+    counts, refusals, records, rejected = _start(rows, ctx)
 
     households = _households(r["code"] for r in records)
     items = {(i.category, i.name): i for i in MeasureItem.objects.all()}
@@ -482,11 +486,7 @@ def load_pairings(rows: Rows, ctx: ImportContext, log: ChangeLog, *, write: bool
     depends on the rows before it. Once a household has been written, its later rows are
     looked up afresh as well (the sheet-wide lookups predate that write)."""
     rows.frame = rows.frame.sort(["code", "started_on"], nulls_last=False)
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    bad_rows = ctx.issues.bad_rows.get(rows.sheet, set())
-    refusals = _Refusals(rows, ctx)
-    records = [r for r in rows.frame.iter_rows(named=True) if r["_row"] not in bad_rows]
-    rejected = rows.frame.height - len(records)
+    counts, refusals, records, rejected = _start(rows, ctx)
 
     households = _households(r["code"] for r in records)
     cadres = _cadres({(r["cadre_name"], r["cadre_phone"]) for r in records})

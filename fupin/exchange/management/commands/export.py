@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from fupin.exchange.choices import ExportLayout
+from fupin.exchange.cli import export_target
 from fupin.exchange.services.exports import export_layout
 from fupin.regions.models import Region
 from fupin.registry.models import HouseholdYear
@@ -23,16 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="收入和生产生活条件的年度（默认最近一年）")
 
     def handle(self, *args, **opts) -> None:
-        path = Path(opts["path"])
-        if path.suffix.lower() not in (".xlsx", ".csv"):
-            raise CommandError(_("文件扩展名应为 .xlsx 或 .csv"))
-        if not path.parent.is_dir():
-            raise CommandError(_("目录不存在：{path}").format(path=path.parent))
-        region = None
-        if opts["region"]:
-            region = Region.objects.filter(code=opts["region"]).first()
-            if region is None:
-                raise CommandError(_("区划代码 {code} 不存在").format(code=opts["region"]))
+        path, region = export_target(opts["path"], opts["region"])
         try:
             n = export_layout(path, layout_key=opts["layout"], region=region, year=opts["year"])
         except ValueError as exc:
@@ -41,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(_("无法写入 {path}：{error}").format(path=path, error=exc.strerror or exc)) from exc
         self.stdout.write(_("已导出 {n} 行到 {path}").format(n=n, path=path))
         if opts["year"] and opts["layout"] == ExportLayout.ROSTER and not self._has_year(opts["year"], region):
-            # Blank income columns re-imported for another year would clear that year's figures.
+            # The file's income and living-condition columns are then empty: not a full roster of the year.
             self.stderr.write(
                 _("注意：{year} 年没有收入和生产生活条件数据，导出文件中这些列为空").format(year=opts["year"])
             )

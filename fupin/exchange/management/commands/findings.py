@@ -4,14 +4,12 @@ masked as on every printed list). In the exchange, where the writers live, besid
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from fupin.exchange.cli import export_target
 from fupin.exchange.services.findings import findings_export, findings_filter_all, findings_title
 from fupin.identification.choices import FindingKind, FindingStatus
-from fupin.regions.models import Region
 
 
 class Command(BaseCommand):
@@ -26,16 +24,7 @@ class Command(BaseCommand):
         export.add_argument("--kind", action="append", choices=FindingKind.values, help="线索类型，可重复")
 
     def handle(self, *args, **opts) -> None:
-        path = Path(opts["path"])
-        if path.suffix.lower() not in (".xlsx", ".csv"):
-            raise CommandError(_("文件扩展名应为 .xlsx 或 .csv"))
-        if not path.parent.is_dir():
-            raise CommandError(_("目录不存在：{path}").format(path=path.parent))
-        region = None
-        if opts["region"]:
-            region = Region.objects.filter(code=opts["region"]).first()
-            if region is None:
-                raise CommandError(_("区划代码 {code} 不存在").format(code=opts["region"]))
+        path, region = export_target(opts["path"], opts["region"])
         findings = findings_filter_all(region=region, status=opts["status"], kinds=opts["kind"])
         fmt = "csv" if path.suffix.lower() == ".csv" else "xlsx"
         try:
