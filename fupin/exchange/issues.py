@@ -83,6 +83,19 @@ class Issue:
         return f"{self.where()} {value}{self.message}".strip()
 
 
+IGNORED_SHOWN = 20  # column names listed in the note; the rest are counted
+
+
+def ignored_columns(names: list[str], sheet: str, header_row: int) -> Issue:
+    """The note naming the header's columns that no layout column matches (a sheet of 2,000
+    stray columns names the first ones and counts the rest)."""
+    shown = _("、").join(names[:IGNORED_SHOWN])
+    if len(names) > IGNORED_SHOWN:
+        shown = _("{names} 等 {n} 列").format(names=shown, n=len(names))
+    message = _("未识别的列，已忽略：{names}").format(names=shown)
+    return Issue("ignored_column", message, sheet, header_row, severity=INFO)
+
+
 class Issues:
     """Collects issues; `cap` details per kind, complete counts, and every bad household."""
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from fupin.core.errors import ApplicationError
 from fupin.exchange.context import ImportContext
-from fupin.exchange.issues import ERROR, INFO, Issue
+from fupin.exchange.issues import ERROR, Issue, ignored_columns
 from fupin.exchange.parsing import parse_column
 from fupin.exchange.reading import Table
 from fupin.exchange.spec import IDNO, Column, Layout
@@ -52,15 +52,7 @@ def read_rows(table: Table, ctx: ImportContext, layout: Layout) -> Rows | None:
         elif col.key not in used:
             used[col.key], headers[col.key] = f"c{j}", text
     if ignored:
-        ctx.issues.add(
-            Issue(
-                "ignored_column",
-                _("未识别的列，已忽略：{names}").format(names=_("、").join(ignored)),
-                table.sheet,
-                table.header_row,
-                severity=INFO,
-            )
-        )
+        ctx.issues.add(ignored_columns(ignored, table.sheet, table.header_row))
     missing = [c for c in layout.required if c.key not in used]
     for c in missing:
         ctx.issues.add(

@@ -14,7 +14,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from fupin.exchange.context import ImportContext
-from fupin.exchange.issues import ERROR, INFO, WARNING, Issue
+from fupin.exchange.issues import ERROR, WARNING, Issue, ignored_columns
 from fupin.exchange.layouts.roster_columns import COLUMN_BY_KEY, REGISTERED_ONLY
 from fupin.exchange.layouts.roster_households import HouseholdSteps
 
@@ -68,15 +68,7 @@ class RosterReader(HouseholdSteps):
             used[col.key] = f"c{j}"
             self.headers[col.key] = text
         if ignored:
-            self.issues.add(
-                Issue(
-                    "ignored_column",
-                    _("未识别的列，已忽略：{names}").format(names=_("、").join(ignored)),
-                    self.sheet,
-                    self.table.header_row,
-                    severity=INFO,
-                )
-            )
+            self.issues.add(ignored_columns(ignored, self.sheet, self.table.header_row))
         missing = [c for c in self.layout.required if c.key not in used]
         if "household_type" in used:
             # A file of 一般农户 alone may lack what only registered households need; a
