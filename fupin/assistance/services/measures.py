@@ -179,7 +179,15 @@ def _microcredit_problems(m: Measure, *, household: Household) -> dict[str, str]
     return errors
 
 
-def _prepare(m: Measure, household: Household, data: dict[str, Any], *, check_constraints: bool = True) -> None:
+def measure_may_add(household: Household, year: int) -> None:
+    """What a new measure needs of its household and year, after the scope check (also the
+    import's bulk path): an open household and a year within range."""
+    if household.is_closed:
+        raise ApplicationError(_("户 {code} 已注销，不能添加措施").format(code=household.code))
+    _year_ok(year)
+
+
+def measure_prepare(m: Measure, household: Household, data: dict[str, Any], *, check_constraints: bool = True) -> None:
     """Set and validate a measure's fields. `check_constraints=False` (an import's bulk path)
     leaves out Django's per-object query for each check constraint: `measure_problems` has
     refused every row that could break one, and the database enforces them on insert."""
@@ -206,11 +214,9 @@ def measure_create(*, ctx: Context, household: Household, year: int, data: dict[
     """Add a measure to the household's plan for `year` (the plan header is created when missing)."""
     h = Household.objects.select_for_update().select_related("region").get(pk=household.pk)
     check_scope(ctx, "assistance.add_measure", h.region)
-    if h.is_closed:
-        raise ApplicationError(_("户 {code} 已注销，不能添加措施").format(code=h.code))
-    _year_ok(year)
+    measure_may_add(h, year)
     m = Measure(household=h, year=year, created_by=ctx.actor if ctx.actor is not None and ctx.actor.pk else None)
-    _prepare(m, h, data)
+    measure_prepare(m, h, data)
     m.save()
     log_create(ctx, m, related=h)
     if not Plan.objects.filter(household=h, year=year).exists():
@@ -225,7 +231,7 @@ def measure_update(*, ctx: Context, measure: Measure, data: dict[str, Any]) -> M
     h = m.household
     check_scope(ctx, "assistance.change_measure", h.region)
     before = snapshot(m)
-    _prepare(m, h, data)
+    measure_prepare(m, h, data)
     m.save()
     log_update(ctx, m, before, related=h)
     return m

@@ -7,7 +7,7 @@ measures and pairings of the households named. An unchanged row then costs a com
 plain values and nothing more.
 
 Measures: the new ones are validated one by one with the service's own helpers
-(`_year_ok`, `_prepare`, i.e. `measure_problems` and `full_clean`), scope checked once per
+(`measure_may_add`, `measure_prepare`, i.e. `measure_problems` and `full_clean`), scope checked once per
 region, and inserted with `bulk_create`; their missing plan headers likewise; the changed
 ones are validated the same way and written with `bulk_update`. The change log goes through
 the import's `ChangeLog` (the services' snapshots, so each row reads as the service's own).
@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from fupin.assistance.models import Cadre, Measure, MeasureItem, Pairing, Plan, Project
 from fupin.assistance.services import measure_create, measure_update, pairing_assign, pairing_end
 from fupin.assistance.services.common import check_scope
-from fupin.assistance.services.measures import MEASURE_FIELDS, _prepare, _year_ok
+from fupin.assistance.services.measures import MEASURE_FIELDS, measure_may_add, measure_prepare
 from fupin.core.changelog import snapshot
 from fupin.core.choices import ChangeAction
 from fupin.core.errors import ApplicationError
@@ -327,11 +327,9 @@ def _create_measures(
         try:
             # measure_create's checks, in its order.
             scope("assistance.add_measure", h.region)
-            if h.is_closed:
-                raise ApplicationError(_("户 {code} 已注销，不能添加措施").format(code=h.code))
-            _year_ok(r["year"])
+            measure_may_add(h, r["year"])
             m = Measure(household=h, year=r["year"], created_by=actor)
-            _prepare(m, h, _with_objects(data, members), check_constraints=False)
+            measure_prepare(m, h, _with_objects(data, members), check_constraints=False)
         except (ValidationError, ApplicationError) as exc:
             refusals.add(r, exc)
             continue
@@ -403,7 +401,7 @@ def _update_measures(
         try:
             scope("assistance.change_measure", h.region)
             before = snapshot(m)
-            _prepare(m, h, _with_objects(data, members), check_constraints=False)
+            measure_prepare(m, h, _with_objects(data, members), check_constraints=False)
         except (ValidationError, ApplicationError) as exc:
             refusals.add(r, exc)
             continue
